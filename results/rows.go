@@ -1,0 +1,80 @@
+package results
+
+// Job statuses: every submitted job ends in exactly one of these.
+const (
+	StatusFinished   = "finished"   // all tasks ran to completion
+	StatusRejected   = "rejected"   // can never run (e.g. a task larger than any host)
+	StatusUnfinished = "unfinished" // still queued or running when the simulation stopped
+)
+
+// JobRow is one row of jobs.arrow. Times are integer microseconds of simulated time; the
+// writer converts them to float64 seconds (exact µs/1e6) in the *_s columns. A time of -1 means
+// "none" and is written as null.
+type JobRow struct {
+	JobID       int64
+	Source      string // workload source name (synthetic source or trace)
+	Tenant      string
+	Priority    int32
+	Tasks       int32
+	CPUMilli    int64 // per task
+	MemBytes    int64 // per task
+	GPUs        int32 // per task
+	SubmitUS    int64
+	StartUS     int64 // first task start, -1 if never started
+	EndUS       int64 // last task end, -1 if not finished
+	RuntimeUS   int64 // longest task run time (requested/true duration)
+	DeadlineUS  int64 // -1 if none
+	Status      string
+	HostID      int32 // host of the first task, -1 if never placed
+	SLOViolated bool
+}
+
+// HostRow is one row of hosts.arrow: one host over one interval [TimeUS, TimeUS+IntervalUS).
+// Utilizations and power are exact time-weighted means over the interval.
+type HostRow struct {
+	TimeUS     int64
+	IntervalUS int64
+	HostID     int32
+	Group      string
+	Rack       int32
+	CPUUtil    float64 // allocated CPU / capacity, 0..1
+	MemUtil    float64
+	GPUUtil    float64
+	PowerW     float64 // mean IT power
+	EnergyJ    float64 // IT energy over the interval
+	OnFrac     float64 // fraction of the interval the host was on (provisioned)
+}
+
+// Summary is the single row of summary.arrow.
+type Summary struct {
+	Scenario            string
+	Seed                uint64
+	JobsSubmitted       int64
+	JobsFinished        int64
+	JobsRejected        int64
+	JobsUnfinished      int64
+	MeanWaitS           float64
+	P50WaitS            float64
+	P99WaitS            float64
+	MeanBoundedSlowdown float64
+	SLOViolations       int64
+	CPUUtilization      float64 // allocated CPU-time / provisioned CPU-time
+	MemUtilization      float64
+	EnergyKWh           float64 // IT energy
+	FacilityEnergyKWh   float64 // IT energy × PUE
+	CapexUSD            float64
+	EnergyUSD           float64
+	CostUSD             float64 // capex + energy
+	CarbonKg            float64
+	HostHours           float64 // provisioned host-hours
+	SimTimeS            float64 // simulated time at the end of the run
+	Events              int64
+}
+
+// Meta is written into every file's schema metadata.
+type Meta struct {
+	Version      string // dcsim version
+	Scenario     string // scenario name
+	ScenarioYAML string // the resolved scenario, as YAML
+	Seed         uint64
+}

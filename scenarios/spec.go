@@ -1,0 +1,89 @@
+package scenarios
+
+import (
+	"github.com/dcsim/dcsim/models/power"
+	"github.com/dcsim/dcsim/models/units"
+	"github.com/dcsim/dcsim/models/workload"
+)
+
+// Scenario is the root of a scenario file. Every key, its unit and its default is documented in
+// docs/scenarios.md; defaults are filled in by ApplyDefaults and checked by Validate.
+type Scenario struct {
+	Name        string         `yaml:"name"`
+	Description string         `yaml:"description"`
+	Seed        uint64         `yaml:"seed"`    // master seed; every component derives its own stream from it (default 1)
+	Horizon     units.Duration `yaml:"horizon"` // simulated time at which the run stops; 0 = run until no events remain
+	Cluster     Cluster        `yaml:"cluster"`
+	Workload    Workload       `yaml:"workload"`
+	Scheduler   Scheduler      `yaml:"scheduler"`
+	SLO         SLO            `yaml:"slo"`
+	Cost        Cost           `yaml:"cost"`
+	Output      Output         `yaml:"output"`
+}
+
+// Cluster describes the hosts of one cluster.
+type Cluster struct {
+	HostsPerRack int         `yaml:"hosts_per_rack"` // hosts are assigned to racks in order, this many per rack (default 40)
+	HostGroups   []HostGroup `yaml:"host_groups"`    // at least one
+}
+
+// HostGroup is Count identical hosts.
+type HostGroup struct {
+	Name         string         `yaml:"name"`          // default "group<i>"
+	Count        int            `yaml:"count"`         // number of hosts, > 0
+	CPU          units.CPU      `yaml:"cpu"`           // CPU per host ("64" cores or "64000m"), > 0
+	Memory       units.Bytes    `yaml:"memory"`        // memory per host, > 0
+	GPUs         int            `yaml:"gpus"`          // GPUs per host (default 0)
+	Power        power.Spec     `yaml:"power"`         // power model (default linear 100 W idle, 300 W max... see docs)
+	CapexUSD     float64        `yaml:"capex_usd"`     // purchase price per host in USD (default 10000)
+	Lifetime     units.Duration `yaml:"lifetime"`      // amortization period (default 4y)
+	BootTime     units.Duration `yaml:"boot_time"`     // time from power-on to ready (default 2m)
+	InitialState string         `yaml:"initial_state"` // "on" (default) or "off"
+}
+
+// Workload lists the sources of jobs.
+type Workload struct {
+	Synthetic []SyntheticSource `yaml:"synthetic"`
+}
+
+// SyntheticSource generates jobs from an arrival process and per-job distributions.
+// Each source draws from its own RNG streams derived from the scenario seed and its name.
+type SyntheticSource struct {
+	Name        string               `yaml:"name"`            // default "source<i>"; names must be unique
+	Jobs        int64                `yaml:"jobs"`            // stop after this many jobs (0 = no limit)
+	Start       units.Duration       `yaml:"start"`           // first possible arrival time (default 0)
+	Until       units.Duration       `yaml:"until"`           // no arrivals at or after this time (0 = no limit)
+	Arrivals    workload.ArrivalSpec `yaml:"arrivals"`        // arrival process
+	TasksPerJob workload.DistSpec    `yaml:"tasks_per_job"`   // tasks per job, rounded, >= 1 (default constant 1)
+	CPUCores    workload.DistSpec    `yaml:"cpu_cores"`       // CPU per task in cores (resolution 1 millicore)
+	MemoryGiB   workload.DistSpec    `yaml:"memory_gib"`      // memory per task in GiB (resolution 1 byte)
+	GPUs        workload.DistSpec    `yaml:"gpus"`            // GPUs per task, rounded (default constant 0)
+	RuntimeS    workload.DistSpec    `yaml:"runtime_s"`       // run time per task in seconds (resolution 1 µs), > 0
+	Priority    workload.DistSpec    `yaml:"priority"`        // job priority, rounded (default constant 0)
+	Tenants     []string             `yaml:"tenants"`         // tenant names; each job picks one uniformly (default ["default"])
+	DeadlineX   float64              `yaml:"deadline_factor"` // if > 0, deadline = submit + factor × longest task run time
+}
+
+// Scheduler chooses the queue discipline and placement policy by registry name.
+type Scheduler struct {
+	Queue     string `yaml:"queue"`     // queue discipline (default "fcfs")
+	Placement string `yaml:"placement"` // placement policy: first-fit, best-fit (default), worst-fit, random
+}
+
+// SLO sets the service-level objectives that jobs are scored against.
+type SLO struct {
+	MaxWait units.Duration `yaml:"max_wait"` // a job waiting longer than this violates the SLO (default 1h)
+}
+
+// Cost holds the facility and price parameters of the cost and carbon model.
+type Cost struct {
+	PUE             float64 `yaml:"pue"`                // power usage effectiveness, facility/IT energy (default 1.4)
+	EnergyUSDPerKWh float64 `yaml:"energy_usd_per_kwh"` // electricity price (default 0.10)
+	CarbonGPerKWh   float64 `yaml:"carbon_g_per_kwh"`   // grid carbon intensity (default 400)
+}
+
+// Output controls what is written.
+type Output struct {
+	HostInterval units.Duration `yaml:"host_interval"` // interval of hosts.arrow time series (default 5m)
+	Hosts        *bool          `yaml:"hosts"`         // write hosts.arrow (default true)
+}
