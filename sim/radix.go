@@ -1,0 +1,120 @@
+package sim
+
+import "math/bits"
+
+// radixQueue is a radix heap (Ahuja, Mehlhorn, Orlin & Tarjan, "Faster algorithms for the
+// shortest path problem", JACM 1990) specialised for discrete-event simulation, whose keys are
+// monotone: no event is ever scheduled before the last one removed. Bucket i holds the events
+// whose time differs from `last` (the time of the last minimum) first in bit i-1, so a push is
+// an append and each event is moved at most 64 times over its life — in practice once or twice.
+// Bucket 0 holds the events at exactly `last`, kept as a FIFO in insertion (seq) order, which
+// gives the same total order (time, seq) as the heap.
+type radixQueue struct {
+	last  uint64
+	n     int
+	head0 int // read position in b[0]
+	b     [65][]Event
+}
+
+func (q *radixQueue) len() int { return q.n }
+
+func (q *radixQueue) push(e Event) {
+	k := uint64(e.Time)
+	if k < q.last {
+		q.rebase(k)
+	}
+	i := bits.Len64(k ^ q.last)
+	q.b[i] = append(q.b[i], e)
+	q.n++
+}
+
+// rebase lowers `last` to k, re-bucketing every event. It only happens when an event is
+// scheduled before a minimum that was looked at but not taken (a run stopped at its horizon and
+// then extended), never in a normal run.
+func (q *radixQueue) rebase(k uint64) {
+	var all []Event
+	for i := range q.b {
+		start := 0
+		if i == 0 {
+			start = q.head0
+		}
+		all = append(all, q.b[i][start:]...)
+		q.b[i] = q.b[i][:0]
+	}
+	q.head0 = 0
+	q.last = k
+	q.n = 0
+	sortBySeq(all) // equal-time events must keep insertion order when re-bucketed
+	for _, e := range all {
+		q.push(e)
+	}
+}
+
+// min makes the minimum event available at b[0][head0] and returns a pointer to it.
+// The queue must not be empty.
+func (q *radixQueue) min() *Event {
+	if q.head0 < len(q.b[0]) {
+		return &q.b[0][q.head0]
+	}
+	q.b[0] = q.b[0][:0]
+	q.head0 = 0
+	i := 1
+	for len(q.b[i]) == 0 {
+		i++
+	}
+	src := q.b[i]
+	m := uint64(src[0].Time)
+	for j := 1; j < len(src); j++ {
+		if t := uint64(src[j].Time); t < m {
+			m = t
+		}
+	}
+	q.last = m
+	for j := range src {
+		k := bits.Len64(uint64(src[j].Time) ^ m)
+		q.b[k] = append(q.b[k], src[j])
+	}
+	q.b[i] = src[:0]
+	if len(q.b[0]) > 1 {
+		sortBySeq(q.b[0])
+	}
+	return &q.b[0][0]
+}
+
+// peekTime returns the minimum time without moving anything, so `last` is not advanced.
+func (q *radixQueue) peekTime() Time {
+	if q.head0 < len(q.b[0]) {
+		return q.b[0][q.head0].Time
+	}
+	for i := 1; i < len(q.b); i++ {
+		if src := q.b[i]; len(src) > 0 {
+			m := src[0].Time
+			for j := 1; j < len(src); j++ {
+				if src[j].Time < m {
+					m = src[j].Time
+				}
+			}
+			return m
+		}
+	}
+	return MaxTime
+}
+
+// removeMin removes the event returned by the last call to min.
+func (q *radixQueue) removeMin() {
+	q.head0++
+	q.n--
+}
+
+// sortBySeq is an insertion sort by seq: the slices it sees are almost always of length 1-3.
+func sortBySeq(ev []Event) {
+	for i := 1; i < len(ev); i++ {
+		x := ev[i]
+		j := i
+		for j > 0 && ev[j-1].seq > x.seq {
+			ev[j] = ev[j-1]
+			j--
+		}
+		ev[j] = x
+	}
+}
