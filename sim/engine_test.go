@@ -150,4 +150,5 @@ func TestStreamsIndependentAndStable(t *testing.T) {
 		t.Fatalf("stream derivation changed: got %d", got)
 	}
 }
+
 const pinnedStream42 = 15831754851416682340

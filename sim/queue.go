@@ -22,4 +22,3 @@ type EventID uint64
 func before(a, b *Event) bool {
 	return a.Time < b.Time || (a.Time == b.Time && a.seq < b.seq)
 }
-

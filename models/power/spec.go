@@ -2,10 +2,11 @@ package power
 
 import "github.com/dcsim/dcsim/models/units"
 
-// Spec selects and parameterises a host power model in a scenario file.
+// Spec selects and parameterises a host power model in a scenario file. NewCurve turns it into a
+// Curve; its doc comment lists the rules a Spec must follow.
 //
 //	power: {model: linear, idle: 120 W, max: 350 W}
-//	power: {model: specpower, table: dell-poweredge-r6515}
+//	power: {model: specpower, table: ibm-x3550-xeon-x5675}   # see Tables() for the built-in names
 //	power: {model: specpower, points: [60 W, 80 W, ..., 300 W]}   # 11 points, 0%..100%
 type Spec struct {
 	Model  string        `yaml:"model"`  // "linear" (default) or "specpower"
