@@ -22,7 +22,7 @@ import (
 // Event kinds.
 const (
 	evArrival uint32 = iota // A = source index
-	evTaskEnd               // A = host, B = task slot
+	evTaskEnd               // A = host, B = job slot
 	evSample                // host time-series interval boundary
 )
 
@@ -131,12 +131,6 @@ type job struct {
 	live       bool
 }
 
-type task struct {
-	job     int32
-	runtime sim.Time
-	next    int32 // free list
-}
-
 // hostAcc integrates a host's allocation and power exactly between changes.
 type hostAcc struct {
 	last    sim.Time
@@ -163,8 +157,6 @@ type Sim struct {
 
 	jobs     []job
 	freeJobs []int32
-	tasks    []task
-	freeTask int32
 
 	row results.JobRow
 	err error
@@ -198,7 +190,7 @@ type Sim struct {
 
 // New builds a simulation from cfg. Errors are configuration errors.
 func New(cfg Config, opt Options) (*Sim, error) {
-	s := &Sim{cfg: cfg, opt: opt, eng: sim.NewEngine(), groups: cfg.Groups, freeTask: -1}
+	s := &Sim{cfg: cfg, opt: opt, eng: sim.NewEngine(), groups: cfg.Groups}
 	if cfg.Horizon > 0 {
 		s.eng.SetHorizon(cfg.Horizon)
 	}
@@ -410,8 +402,7 @@ func (s *Sim) arrive(si int) {
 		if !fits {
 			continue
 		}
-		ti := s.allocTask(task{job: ji, runtime: rt})
-		s.queue.Push(policy.Entry{Task: ti, Job: jp.id, Priority: prio, Submit: now, Runtime: rt, Demand: d})
+		s.queue.Push(policy.Entry{Ref: ji, Index: k, Job: jp.id, Priority: prio, Submit: now, Runtime: rt, Demand: d})
 		s.queueChange(now, 1)
 		s.tasksArrived++
 	}
@@ -449,23 +440,22 @@ func (s *Sim) schedule() {
 			return
 		}
 		s.queue.PopFront()
-		s.startTask(e.Task, h, e.Demand)
+		s.startTask(&e, h)
 	}
 }
 
-func (s *Sim) startTask(ti, h int32, d models.Resources) {
+func (s *Sim) startTask(e *policy.Entry, h int32) {
 	now := s.eng.Now()
 	s.advance(h, now)
 	hs := &s.hosts[h]
-	hs.Free = hs.Free.Sub(d)
+	hs.Free = hs.Free.Sub(e.Demand)
 	hs.Tasks++
 	s.acc[h].watts = s.powerOf(h)
 	s.placer.Update(h)
 	s.queueChange(now, -1)
 	s.busyTasks++
 
-	t := &s.tasks[ti]
-	jp := &s.jobs[t.job]
+	jp := &s.jobs[e.Ref]
 	if jp.started == 0 {
 		jp.start = now
 		jp.host = h
@@ -473,13 +463,11 @@ func (s *Sim) startTask(ti, h int32, d models.Resources) {
 	jp.started++
 	s.tasksStarted++
 	s.taskWaitSumUS += float64(now - jp.submit)
-	s.eng.After(t.runtime, evTaskEnd, h, int64(ti))
+	s.eng.After(e.Runtime, evTaskEnd, h, int64(e.Ref))
 }
 
-func (s *Sim) taskEnd(h, ti int32) {
+func (s *Sim) taskEnd(h, ji int32) {
 	now := s.eng.Now()
-	t := &s.tasks[ti]
-	ji := t.job
 	jp := &s.jobs[ji]
 	s.advance(h, now)
 	hs := &s.hosts[h]
@@ -488,7 +476,6 @@ func (s *Sim) taskEnd(h, ti int32) {
 	s.acc[h].watts = s.powerOf(h)
 	s.placer.Update(h)
 	s.busyTasks--
-	s.freeTaskSlot(ti)
 	jp.done++
 	if jp.done == jp.ntasks {
 		s.endJob(ji, results.StatusFinished, now)
@@ -505,21 +492,6 @@ func (s *Sim) allocJob(j job) int32 {
 	}
 	s.jobs = append(s.jobs, j)
 	return int32(len(s.jobs) - 1)
-}
-
-func (s *Sim) allocTask(t task) int32 {
-	if ti := s.freeTask; ti >= 0 {
-		s.freeTask = s.tasks[ti].next
-		s.tasks[ti] = t
-		return ti
-	}
-	s.tasks = append(s.tasks, t)
-	return int32(len(s.tasks) - 1)
-}
-
-func (s *Sim) freeTaskSlot(ti int32) {
-	s.tasks[ti].next = s.freeTask
-	s.freeTask = ti
 }
 
 // boundedSlowdownTau is the 10 s threshold of the bounded slowdown (Feitelson, Rudolph,

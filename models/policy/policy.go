@@ -19,7 +19,8 @@ import (
 
 // Entry is a waiting task as the queue discipline sees it.
 type Entry struct {
-	Task     int32    // task handle (owned by the simulator)
+	Ref      int32    // the simulator's handle for the task's job (opaque to policies)
+	Index    int32    // the task's index within its job
 	Job      int64    // job id
 	Priority int32    // job priority (higher is more important)
 	Submit   sim.Time // job submit time

@@ -126,7 +126,7 @@ func TestPlacersAgainstScan(t *testing.T) {
 func TestFCFSOrder(t *testing.T) {
 	var q FCFS
 	for i := 0; i < 1000; i++ {
-		q.Push(Entry{Task: int32(i)})
+		q.Push(Entry{Ref: int32(i)})
 		if i%3 == 0 {
 			e, _ := q.Front()
 			q.PopFront()
@@ -136,10 +136,10 @@ func TestFCFSOrder(t *testing.T) {
 	prev := int32(-1)
 	for q.Len() > 0 {
 		e, _ := q.Front()
-		if e.Task <= prev {
-			t.Fatalf("out of order: %d after %d", e.Task, prev)
+		if e.Ref <= prev {
+			t.Fatalf("out of order: %d after %d", e.Ref, prev)
 		}
-		prev = e.Task
+		prev = e.Ref
 		q.PopFront()
 	}
 }
