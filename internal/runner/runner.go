@@ -1,0 +1,138 @@
+// Package runner runs one scenario end to end: build the simulation, stream jobs.arrow and
+// hosts.arrow, write summary.arrow and run.json. The CLI and the end-to-end tests share it.
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/dcsim/dcsim/internal/version"
+	"github.com/dcsim/dcsim/models/dc"
+	"github.com/dcsim/dcsim/results"
+	"github.com/dcsim/dcsim/scenarios"
+)
+
+// Options control a run. They never change the result files.
+type Options struct {
+	OutDir   string
+	Progress func(dc.Progress) // may be nil
+}
+
+// Info is written to run.json: everything about a run that depends on the machine and the
+// wall clock, and is therefore kept out of the byte-identical Arrow files.
+type Info struct {
+	Version       string  `json:"dcsim_version"`
+	Scenario      string  `json:"scenario"`
+	Seed          uint64  `json:"seed"`
+	WallS         float64 `json:"wall_s"`
+	Events        int64   `json:"events"`
+	EventsPerS    float64 `json:"events_per_s"`
+	Jobs          int64   `json:"jobs"`
+	JobsPerS      float64 `json:"jobs_per_s"`
+	PeakRSSBytes  int64   `json:"peak_rss_bytes"`
+	GoVersion     string  `json:"go_version"`
+	GOMAXPROCS    int     `json:"gomaxprocs"`
+	StartedUTC    string  `json:"started_utc"`
+	JobsRows      int64   `json:"jobs_rows"`
+	HostsRows     int64   `json:"hosts_rows"`
+	OutputDir     string  `json:"output_dir"`
+	WroteHostsArr bool    `json:"wrote_hosts_arrow"`
+}
+
+// Output is what a run produced.
+type Output struct {
+	Result *dc.Result
+	Info   Info
+}
+
+// Run runs scenario sc (already defaulted and validated) and writes its result files into
+// opt.OutDir. Errors building the simulation from the scenario are input errors
+// (errors.Is(err, ErrInput)).
+func Run(sc *scenarios.Scenario, opt Options) (*Output, error) {
+	started := time.Now()
+	cfg, err := dc.FromScenario(sc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInput, err)
+	}
+	yaml, err := sc.YAML()
+	if err != nil {
+		return nil, err
+	}
+	meta := results.Meta{Version: version.Version, Scenario: sc.Name, ScenarioYAML: string(yaml), Seed: sc.Seed}
+	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
+		return nil, err
+	}
+	jobs, err := results.NewJobsWriter(filepath.Join(opt.OutDir, "jobs.arrow"), meta)
+	if err != nil {
+		return nil, err
+	}
+	defer jobs.Abort() // no-op after Close
+	simOpt := dc.Options{Jobs: jobs, Progress: opt.Progress}
+	var hosts *results.HostsWriter
+	writeHosts := sc.Output.Hosts == nil || *sc.Output.Hosts
+	if writeHosts {
+		if hosts, err = results.NewHostsWriter(filepath.Join(opt.OutDir, "hosts.arrow"), meta); err != nil {
+			return nil, err
+		}
+		defer hosts.Abort()
+		simOpt.Hosts = hosts
+	}
+	s, err := dc.New(cfg, simOpt)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInput, err)
+	}
+	res, err := s.Run()
+	if err != nil {
+		return nil, err
+	}
+	if err := jobs.Close(); err != nil {
+		return nil, err
+	}
+	info := Info{Version: version.Version, Scenario: sc.Name, Seed: sc.Seed, JobsRows: jobs.Rows(),
+		GoVersion: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), StartedUTC: started.UTC().Format(time.RFC3339),
+		OutputDir: opt.OutDir, WroteHostsArr: writeHosts}
+	if hosts != nil {
+		if err := hosts.Close(); err != nil {
+			return nil, err
+		}
+		info.HostsRows = hosts.Rows()
+	} else {
+		// A stale hosts.arrow from an earlier run would not match this run's other files.
+		if err := os.Remove(filepath.Join(opt.OutDir, "hosts.arrow")); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
+	if err := results.WriteSummary(filepath.Join(opt.OutDir, "summary.arrow"), meta, &res.Summary); err != nil {
+		return nil, err
+	}
+	wall := time.Since(started).Seconds()
+	info.WallS = wall
+	info.Events = res.Summary.Events
+	info.Jobs = res.Summary.JobsSubmitted
+	if wall > 0 {
+		info.EventsPerS = float64(info.Events) / wall
+		info.JobsPerS = float64(info.Jobs) / wall
+	}
+	info.PeakRSSBytes = PeakRSS()
+	if err := results.WriteRunInfo(filepath.Join(opt.OutDir, "run.json"), info); err != nil {
+		return nil, err
+	}
+	return &Output{Result: res, Info: info}, nil
+}
+
+// ErrInput marks errors caused by the user's input.
+var ErrInput = errors.New("invalid input")
+
+// PeakRSS returns the process's peak resident set size in bytes (Linux getrusage reports KiB).
+func PeakRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return int64(ru.Maxrss) * 1024
+}

@@ -1,0 +1,152 @@
+package runner
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dcsim/dcsim/models/policy"
+	"github.com/dcsim/dcsim/models/power"
+	"github.com/dcsim/dcsim/results"
+	"github.com/dcsim/dcsim/scenarios"
+)
+
+func init() {
+	scenarios.KnownPolicy = policy.Known
+	scenarios.KnownPowerTable = power.HasTable
+}
+
+func runScenario(t *testing.T, name string, sets []string, dir string) *Output {
+	t.Helper()
+	sc, err := scenarios.Resolve(name, sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(sc, Options{OutDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+var tables = []string{"jobs.arrow", "hosts.arrow", "summary.arrow"}
+
+// TestDeterminism: the same scenario and seed give byte-identical Arrow files, for every
+// placement policy (random included: its stream is seeded).
+func TestDeterminism(t *testing.T) {
+	cases := []struct {
+		name string
+		sets []string
+	}{
+		{"default", []string{"horizon=3h"}},
+		{"default", []string{"horizon=2h", "scheduler.placement=random", "seed=11"}},
+		{"default", []string{"horizon=2h", "scheduler.placement=worst-fit", "output.host_interval=7m"}},
+		{"default", []string{"horizon=2h", "scheduler.placement=first-fit"}},
+		{"mmc", []string{"workload.synthetic.0.jobs=30000", "output.hosts=true"}},
+	}
+	for _, c := range cases {
+		a, b := t.TempDir(), t.TempDir()
+		runScenario(t, c.name, c.sets, a)
+		runScenario(t, c.name, c.sets, b)
+		for _, f := range tables {
+			x, err := os.ReadFile(filepath.Join(a, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			y, err := os.ReadFile(filepath.Join(b, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(x, y) {
+				t.Errorf("%s %v: %s differs between two runs", c.name, c.sets, f)
+			}
+		}
+	}
+}
+
+// TestSeedMatters guards against a seed that is ignored.
+func TestSeedMatters(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	runScenario(t, "mmc", []string{"workload.synthetic.0.jobs=2000", "seed=1"}, a)
+	runScenario(t, "mmc", []string{"workload.synthetic.0.jobs=2000", "seed=2"}, b)
+	x, _ := os.ReadFile(filepath.Join(a, "jobs.arrow"))
+	y, _ := os.ReadFile(filepath.Join(b, "jobs.arrow"))
+	if bytes.Equal(x, y) {
+		t.Fatal("different seeds gave identical jobs.arrow")
+	}
+}
+
+// TestFilesMatchSummary reads the files back and checks them against the run's own figures:
+// one row per job, every job in exactly one terminal state, metadata present.
+func TestFilesMatchSummary(t *testing.T) {
+	dir := t.TempDir()
+	o := runScenario(t, "default", []string{"horizon=4h"}, dir)
+	jobs, meta, err := results.ReadJobs(filepath.Join(dir, "jobs.arrow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, _, err := results.ReadSummary(filepath.Join(dir, "summary.arrow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum != o.Result.Summary {
+		t.Fatalf("summary.arrow differs from the run's summary:\n%+v\n%+v", sum, o.Result.Summary)
+	}
+	if int64(len(jobs)) != sum.JobsSubmitted {
+		t.Fatalf("%d job rows, %d submitted", len(jobs), sum.JobsSubmitted)
+	}
+	counts := map[string]int64{}
+	seen := map[int64]bool{}
+	for _, j := range jobs {
+		counts[j.Status]++
+		if seen[j.JobID] {
+			t.Fatalf("job %d appears twice", j.JobID)
+		}
+		seen[j.JobID] = true
+	}
+	if counts[results.StatusFinished] != sum.JobsFinished || counts[results.StatusRejected] != sum.JobsRejected ||
+		counts[results.StatusUnfinished] != sum.JobsUnfinished || len(counts) > 3 {
+		t.Fatalf("status counts %v do not match summary %+v", counts, sum)
+	}
+	if sum.JobsSubmitted != sum.JobsFinished+sum.JobsRejected+sum.JobsUnfinished {
+		t.Fatal("conservation violated")
+	}
+	if meta.Scenario != "default" || meta.Seed != 1 || meta.ScenarioYAML == "" || meta.Version == "" {
+		t.Fatalf("metadata incomplete: %+v", meta)
+	}
+	// The embedded scenario YAML reproduces the run.
+	sc, err := scenarios.Parse("embedded", []byte(meta.ScenarioYAML), nil)
+	if err != nil {
+		t.Fatalf("embedded scenario does not parse: %v", err)
+	}
+	dir2 := t.TempDir()
+	if _, err := Run(sc, Options{OutDir: dir2}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range tables {
+		x, _ := os.ReadFile(filepath.Join(dir, f))
+		y, _ := os.ReadFile(filepath.Join(dir2, f))
+		if !bytes.Equal(x, y) {
+			t.Errorf("re-running the embedded scenario changed %s", f)
+		}
+	}
+	hosts, _, err := results.ReadHosts(filepath.Join(dir, "hosts.arrow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1,000 hosts × 48 five-minute intervals in 4 hours.
+	if len(hosts) != 1000*48 {
+		t.Fatalf("%d host rows, want %d", len(hosts), 1000*48)
+	}
+	var e float64
+	for _, h := range hosts {
+		if h.CPUUtil < 0 || h.CPUUtil > 1+1e-12 || h.MemUtil < 0 || h.MemUtil > 1+1e-12 {
+			t.Fatalf("utilization out of range: %+v", h)
+		}
+		e += h.EnergyJ
+	}
+	if rel := (e/3.6e6 - sum.EnergyKWh) / sum.EnergyKWh; rel > 1e-9 || rel < -1e-9 {
+		t.Fatalf("host energies sum to %.6f kWh, summary says %.6f", e/3.6e6, sum.EnergyKWh)
+	}
+}
