@@ -8,8 +8,11 @@ import (
 
 // Scenario is the root of a scenario file. Every key, its unit and its default is documented in
 // docs/scenarios.md; defaults are filled in by ApplyDefaults and checked by Validate.
+//
+// A default applies to a key that is absent (or null); a key given explicitly keeps its value,
+// even zero (e.g. carbon_g_per_kwh: 0). For a Scenario built in Go, zero means absent.
 type Scenario struct {
-	Name        string         `yaml:"name"`
+	Name        string         `yaml:"name"` // default: the file name without directory and extension
 	Description string         `yaml:"description"`
 	Seed        uint64         `yaml:"seed"`    // master seed; every component derives its own stream from it (default 1)
 	Horizon     units.Duration `yaml:"horizon"` // simulated time at which the run stops; 0 = run until no events remain
@@ -19,22 +22,24 @@ type Scenario struct {
 	SLO         SLO            `yaml:"slo"`
 	Cost        Cost           `yaml:"cost"`
 	Output      Output         `yaml:"output"`
+
+	src *source // where the scenario was read from and where each key was given (see Pos)
 }
 
 // Cluster describes the hosts of one cluster.
 type Cluster struct {
 	HostsPerRack int         `yaml:"hosts_per_rack"` // hosts are assigned to racks in order, this many per rack (default 40)
-	HostGroups   []HostGroup `yaml:"host_groups"`    // at least one
+	HostGroups   []HostGroup `yaml:"host_groups"`    // at least one; names must be unique
 }
 
 // HostGroup is Count identical hosts.
 type HostGroup struct {
-	Name         string         `yaml:"name"`          // default "group<i>"
+	Name         string         `yaml:"name"`          // default "group<i>" (i from 0, as in host_groups[i])
 	Count        int            `yaml:"count"`         // number of hosts, > 0
 	CPU          units.CPU      `yaml:"cpu"`           // CPU per host ("64" cores or "64000m"), > 0
 	Memory       units.Bytes    `yaml:"memory"`        // memory per host, > 0
 	GPUs         int            `yaml:"gpus"`          // GPUs per host (default 0)
-	Power        power.Spec     `yaml:"power"`         // power model (default linear 100 W idle, 300 W max... see docs)
+	Power        power.Spec     `yaml:"power"`         // power model (default linear, idle 100 W, max 350 W; see docs)
 	CapexUSD     float64        `yaml:"capex_usd"`     // purchase price per host in USD (default 10000)
 	Lifetime     units.Duration `yaml:"lifetime"`      // amortization period (default 4y)
 	BootTime     units.Duration `yaml:"boot_time"`     // time from power-on to ready (default 2m)
@@ -49,19 +54,19 @@ type Workload struct {
 // SyntheticSource generates jobs from an arrival process and per-job distributions.
 // Each source draws from its own RNG streams derived from the scenario seed and its name.
 type SyntheticSource struct {
-	Name        string               `yaml:"name"`            // default "source<i>"; names must be unique
+	Name        string               `yaml:"name"`            // default "source<i>" (i from 0); names must be unique
 	Jobs        int64                `yaml:"jobs"`            // stop after this many jobs (0 = no limit)
 	Start       units.Duration       `yaml:"start"`           // first possible arrival time (default 0)
 	Until       units.Duration       `yaml:"until"`           // no arrivals at or after this time (0 = no limit)
-	Arrivals    workload.ArrivalSpec `yaml:"arrivals"`        // arrival process
+	Arrivals    workload.ArrivalSpec `yaml:"arrivals"`        // arrival process (default poisson; diurnal period 24h, peak 14h)
 	TasksPerJob workload.DistSpec    `yaml:"tasks_per_job"`   // tasks per job, rounded, >= 1 (default constant 1)
-	CPUCores    workload.DistSpec    `yaml:"cpu_cores"`       // CPU per task in cores (resolution 1 millicore)
-	MemoryGiB   workload.DistSpec    `yaml:"memory_gib"`      // memory per task in GiB (resolution 1 byte)
+	CPUCores    workload.DistSpec    `yaml:"cpu_cores"`       // CPU per task in cores (resolution 1 millicore), required
+	MemoryGiB   workload.DistSpec    `yaml:"memory_gib"`      // memory per task in GiB (resolution 1 byte), required
 	GPUs        workload.DistSpec    `yaml:"gpus"`            // GPUs per task, rounded (default constant 0)
-	RuntimeS    workload.DistSpec    `yaml:"runtime_s"`       // run time per task in seconds (resolution 1 µs), > 0
+	RuntimeS    workload.DistSpec    `yaml:"runtime_s"`       // run time per task in seconds (resolution 1 µs), > 0, required
 	Priority    workload.DistSpec    `yaml:"priority"`        // job priority, rounded (default constant 0)
 	Tenants     []string             `yaml:"tenants"`         // tenant names; each job picks one uniformly (default ["default"])
-	DeadlineX   float64              `yaml:"deadline_factor"` // if > 0, deadline = submit + factor × longest task run time
+	DeadlineX   float64              `yaml:"deadline_factor"` // if > 0, deadline = submit + factor × longest task run time (default 0: none)
 }
 
 // Scheduler chooses the queue discipline and placement policy by registry name.

@@ -24,8 +24,8 @@ func TestParseDuration(t *testing.T) {
 		{"250μs", 250, ""},
 		{"10ms", 10 * Millisecond, ""},
 		{"0.1s", 100 * Millisecond, ""},
-		{"0.0000004s", 0, ""},  // rounds to nearest µs
-		{"0.0000005s", 1, ""},  // halves round up
+		{"0.0000004s", 0, ""}, // rounds to nearest µs
+		{"0.0000005s", 1, ""}, // halves round up
 		{"1.0000015", 1000002, ""},
 		{"2d", 2 * Day, ""},
 		{"1w", Week, ""},

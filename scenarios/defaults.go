@@ -1,0 +1,153 @@
+package scenarios
+
+import (
+	"fmt"
+
+	"github.com/dcsim/dcsim/models/units"
+	"github.com/dcsim/dcsim/models/workload"
+)
+
+// Defaults. Each is documented in docs/scenarios.md.
+const (
+	DefaultSeed         = 1
+	DefaultHostsPerRack = 40
+	// DefaultIdlePower and DefaultMaxPower are a typical 2-socket rack server: published
+	// SPECpower_ssj2008 results for such machines range from about 50–150 W at active idle to
+	// 250–450 W at 100% load (https://www.spec.org/power_ssj2008/results/).
+	DefaultIdlePower    units.Power = 100
+	DefaultMaxPower     units.Power = 350
+	DefaultCapexUSD                 = 10000
+	DefaultLifetime                 = 4 * units.Year
+	DefaultBootTime                 = 2 * units.Minute
+	DefaultInitialState             = "on"
+	DefaultProcess                  = "poisson"
+	DefaultPeriod                   = 24 * units.Hour
+	DefaultPeak                     = 14 * units.Hour
+	DefaultTenant                   = "default"
+	DefaultQueue                    = "fcfs"
+	DefaultPlacement                = "best-fit"
+	DefaultMaxWait                  = units.Hour
+	// DefaultPUE is a reasonably efficient modern facility; the Uptime Institute's Global Data
+	// Center Survey reports an industry average of about 1.55–1.6 for 2019–2023.
+	DefaultPUE = 1.4
+	// DefaultEnergyUSDPerKWh lies between the US average industrial (≈0.07–0.09) and commercial
+	// (≈0.11–0.13) electricity prices of 2020–2023 (US EIA, Electric Power Monthly).
+	DefaultEnergyUSDPerKWh = 0.10
+	// DefaultCarbonGPerKWh is a round figure a little below the world-average grid carbon
+	// intensity of recent years (≈440–480 g CO2/kWh; Ember, Global Electricity Review).
+	DefaultCarbonGPerKWh = 400
+	DefaultHostInterval  = 5 * units.Minute
+)
+
+// ApplyDefaults fills in every absent key with its default (see docs/scenarios.md). A key that
+// was given explicitly keeps its value, even zero; for a Scenario built in Go, zero means absent.
+// It is idempotent. Required keys (host counts, cpu_cores, ...) get no default: Validate
+// reports them.
+func (s *Scenario) ApplyDefaults() {
+	unset := func(path string, zero bool) bool { return zero && !s.given(path) }
+	if unset("name", s.Name == "") && s.src != nil {
+		s.Name = fileStem(s.src.file)
+	}
+	if unset("seed", s.Seed == 0) {
+		s.Seed = DefaultSeed
+	}
+	c := &s.Cluster
+	if unset("cluster.hosts_per_rack", c.HostsPerRack == 0) {
+		c.HostsPerRack = DefaultHostsPerRack
+	}
+	for i := range c.HostGroups {
+		g, p := &c.HostGroups[i], fmt.Sprintf("cluster.host_groups[%d]", i)
+		if unset(p+".name", g.Name == "") {
+			g.Name = fmt.Sprintf("group%d", i)
+		}
+		pw := &g.Power
+		if unset(p+".power.model", pw.Model == "") {
+			pw.Model = "linear"
+			if pw.Table != "" || len(pw.Points) > 0 {
+				pw.Model = "specpower"
+			}
+		}
+		if pw.Model == "linear" {
+			if unset(p+".power.idle", pw.Idle == 0) {
+				pw.Idle = DefaultIdlePower
+			}
+			if unset(p+".power.max", pw.Max == 0) {
+				pw.Max = DefaultMaxPower
+			}
+		}
+		if unset(p+".capex_usd", g.CapexUSD == 0) {
+			g.CapexUSD = DefaultCapexUSD
+		}
+		if unset(p+".lifetime", g.Lifetime == 0) {
+			g.Lifetime = DefaultLifetime
+		}
+		if unset(p+".boot_time", g.BootTime == 0) {
+			g.BootTime = DefaultBootTime
+		}
+		if unset(p+".initial_state", g.InitialState == "") {
+			g.InitialState = DefaultInitialState
+		}
+	}
+	for i := range s.Workload.Synthetic {
+		src, p := &s.Workload.Synthetic[i], fmt.Sprintf("workload.synthetic[%d]", i)
+		if unset(p+".name", src.Name == "") {
+			src.Name = fmt.Sprintf("source%d", i)
+		}
+		a := &src.Arrivals
+		if unset(p+".arrivals.process", a.Process == "") {
+			a.Process = DefaultProcess
+		}
+		if a.Process == "diurnal" {
+			if unset(p+".arrivals.period", a.Period == 0) {
+				a.Period = DefaultPeriod
+			}
+			if unset(p+".arrivals.peak", a.Peak == 0) {
+				a.Peak = DefaultPeak
+			}
+		}
+		// A distribution that is absent altogether gets its default; one that is given
+		// without "dist" is reported by Validate.
+		for _, d := range []struct {
+			spec  *workload.DistSpec
+			key   string
+			value float64
+		}{{&src.TasksPerJob, "tasks_per_job", 1}, {&src.GPUs, "gpus", 0}, {&src.Priority, "priority", 0}} {
+			if unset(p+"."+d.key, d.spec.Dist == "") && isZeroDist(*d.spec) {
+				*d.spec = workload.DistSpec{Dist: "constant", Value: d.value}
+			}
+		}
+		if unset(p+".tenants", src.Tenants == nil) {
+			src.Tenants = []string{DefaultTenant}
+		}
+	}
+	if unset("scheduler.queue", s.Scheduler.Queue == "") {
+		s.Scheduler.Queue = DefaultQueue
+	}
+	if unset("scheduler.placement", s.Scheduler.Placement == "") {
+		s.Scheduler.Placement = DefaultPlacement
+	}
+	if unset("slo.max_wait", s.SLO.MaxWait == 0) {
+		s.SLO.MaxWait = DefaultMaxWait
+	}
+	if unset("cost.pue", s.Cost.PUE == 0) {
+		s.Cost.PUE = DefaultPUE
+	}
+	if unset("cost.energy_usd_per_kwh", s.Cost.EnergyUSDPerKWh == 0) {
+		s.Cost.EnergyUSDPerKWh = DefaultEnergyUSDPerKWh
+	}
+	if unset("cost.carbon_g_per_kwh", s.Cost.CarbonGPerKWh == 0) {
+		s.Cost.CarbonGPerKWh = DefaultCarbonGPerKWh
+	}
+	if unset("output.host_interval", s.Output.HostInterval == 0) {
+		s.Output.HostInterval = DefaultHostInterval
+	}
+	if s.Output.Hosts == nil {
+		t := true
+		s.Output.Hosts = &t
+	}
+}
+
+func isZeroDist(d workload.DistSpec) bool {
+	return d.Dist == "" && d.Value == 0 && d.Mean == 0 && d.CV == 0 && d.Mu == 0 && d.Sigma == 0 &&
+		d.Xm == 0 && d.Alpha == 0 && d.Min == nil && d.Max == nil && d.Values == nil && d.Weights == nil
+}

@@ -1,0 +1,342 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/dcsim/dcsim/models/power"
+	"github.com/dcsim/dcsim/models/workload"
+)
+
+// KnownPowerTable, when non-nil, reports whether a specpower table name exists; Validate
+// uses it to check power.table. The package that owns the tables sets it.
+var KnownPowerTable func(name string) bool
+
+// KnownPolicy, when non-nil, reports whether a scheduler policy of the given kind ("queue" or
+// "placement") is registered; Validate uses it to check the scheduler keys.
+var KnownPolicy func(kind, name string) bool
+
+// Names accepted by Validate.
+var (
+	Processes     = []string{"poisson", "diurnal"}
+	Distributions = []string{"constant", "exponential", "lognormal", "pareto", "uniform", "empirical"}
+	PowerModels   = []string{"linear", "specpower"}
+)
+
+// checker collects validation problems, each with the position of its key.
+type checker struct {
+	s    *Scenario
+	errs []error
+}
+
+func (c *checker) errf(path, format string, args ...any) {
+	c.errs = append(c.errs, inputErr(c.s.Pos(path), path, format, args...))
+}
+
+// oneOf reports an error unless v is one of names.
+func (c *checker) oneOf(path, what, v string, names []string) bool {
+	for _, n := range names {
+		if v == n {
+			return true
+		}
+	}
+	msg := fmt.Sprintf("unknown %s %q (use %s)", what, v, strings.Join(names, ", "))
+	if v == "" {
+		msg = fmt.Sprintf("missing %s (use %s)", what, strings.Join(names, ", "))
+	}
+	c.errf(path, "%s", msg)
+	return false
+}
+
+// Validate checks the scenario (after ApplyDefaults) and returns every problem found, joined;
+// each is an *InputError naming file, line, column and key path. Checks that need the models
+// (e.g. a job larger than any host) are left to the simulator.
+func (s *Scenario) Validate() error {
+	c := &checker{s: s}
+	if s.Horizon < 0 {
+		c.errf("horizon", "must be >= 0, got %s", s.Horizon)
+	}
+
+	cl := s.Cluster
+	if cl.HostsPerRack <= 0 {
+		c.errf("cluster.hosts_per_rack", "must be > 0, got %d", cl.HostsPerRack)
+	}
+	if len(cl.HostGroups) == 0 {
+		c.errf("cluster.host_groups", "at least one host group is required")
+	}
+	groups := map[string]string{}
+	for i, g := range cl.HostGroups {
+		p := fmt.Sprintf("cluster.host_groups[%d]", i)
+		c.unique(groups, p+".name", "host group", g.Name)
+		if g.Count <= 0 {
+			c.errf(p+".count", "must be > 0, got %d", g.Count)
+		}
+		if g.CPU <= 0 {
+			c.errf(p+".cpu", "must be > 0, got %s", g.CPU)
+		}
+		if g.Memory <= 0 {
+			c.errf(p+".memory", "must be > 0, got %s", g.Memory)
+		}
+		if g.GPUs < 0 {
+			c.errf(p+".gpus", "must be >= 0, got %d", g.GPUs)
+		}
+		c.nonNeg(p+".capex_usd", g.CapexUSD)
+		if g.Lifetime <= 0 {
+			c.errf(p+".lifetime", "must be > 0, got %s", g.Lifetime)
+		}
+		if g.BootTime < 0 {
+			c.errf(p+".boot_time", "must be >= 0, got %s", g.BootTime)
+		}
+		c.oneOf(p+".initial_state", "initial_state", g.InitialState, []string{"on", "off"})
+		c.power(p+".power", g.Power)
+	}
+
+	if len(s.Workload.Synthetic) == 0 {
+		c.errf("workload.synthetic", "at least one workload source is required")
+	}
+	sources := map[string]string{}
+	for i, src := range s.Workload.Synthetic {
+		p := fmt.Sprintf("workload.synthetic[%d]", i)
+		c.unique(sources, p+".name", "source", src.Name)
+		if src.Jobs < 0 {
+			c.errf(p+".jobs", "must be >= 0, got %d", src.Jobs)
+		}
+		if src.Until > 0 && src.Until <= src.Start {
+			c.errf(p+".until", "must be after start (%s), got %s", src.Start, src.Until)
+		}
+		if src.Jobs == 0 && src.Until == 0 && s.Horizon == 0 {
+			c.errf(p, "never stops: set jobs or until, or a scenario horizon")
+		}
+		c.arrivals(p+".arrivals", src.Arrivals)
+		c.dist(p+".tasks_per_job", src.TasksPerJob, positive)
+		c.dist(p+".cpu_cores", src.CPUCores, positive)
+		c.dist(p+".memory_gib", src.MemoryGiB, positive)
+		c.dist(p+".gpus", src.GPUs, nonNegative)
+		c.dist(p+".runtime_s", src.RuntimeS, positive)
+		c.dist(p+".priority", src.Priority, anySign)
+		if len(src.Tenants) == 0 {
+			c.errf(p+".tenants", "at least one tenant is required")
+		}
+		for j, t := range src.Tenants {
+			if t == "" {
+				c.errf(fmt.Sprintf("%s.tenants[%d]", p, j), "tenant names must not be empty")
+			}
+		}
+		c.nonNeg(p+".deadline_factor", src.DeadlineX)
+	}
+
+	for _, k := range []struct{ kind, path, name string }{
+		{"queue", "scheduler.queue", s.Scheduler.Queue},
+		{"placement", "scheduler.placement", s.Scheduler.Placement},
+	} {
+		switch {
+		case k.name == "":
+			c.errf(k.path, "missing %s policy name", k.kind)
+		case KnownPolicy != nil && !KnownPolicy(k.kind, k.name):
+			c.errf(k.path, "unknown %s policy %q", k.kind, k.name)
+		}
+	}
+	if s.SLO.MaxWait < 0 {
+		c.errf("slo.max_wait", "must be >= 0, got %s", s.SLO.MaxWait)
+	}
+	if !(s.Cost.PUE >= 1) {
+		c.errf("cost.pue", "must be >= 1 (facility energy / IT energy), got %g", s.Cost.PUE)
+	}
+	c.nonNeg("cost.energy_usd_per_kwh", s.Cost.EnergyUSDPerKWh)
+	c.nonNeg("cost.carbon_g_per_kwh", s.Cost.CarbonGPerKWh)
+	if s.Output.HostInterval <= 0 {
+		c.errf("output.host_interval", "must be > 0, got %s", s.Output.HostInterval)
+	}
+	return joinErrs(c.errs)
+}
+
+func (c *checker) nonNeg(path string, v float64) {
+	if !(v >= 0) || math.IsInf(v, 0) {
+		c.errf(path, "must be a finite number >= 0, got %g", v)
+	}
+}
+
+// unique reports a name seen before (seen maps names to their key paths).
+func (c *checker) unique(seen map[string]string, path, what, name string) {
+	if name == "" {
+		c.errf(path, "%s name must not be empty", what)
+	} else if first, dup := seen[name]; dup {
+		c.errf(path, "duplicate %s name %q (also used by %s at %s)", what, name, parentPath(first), c.s.Pos(first))
+	} else {
+		seen[name] = path
+	}
+}
+
+func (c *checker) power(p string, pw power.Spec) {
+	if !c.oneOf(p+".model", "power model", pw.Model, PowerModels) {
+		return
+	}
+	if pw.Off < 0 {
+		c.errf(p+".off", "must be >= 0, got %s", pw.Off)
+	}
+	if pw.Model == "linear" {
+		if pw.Table != "" {
+			c.errf(p+".table", "is only used by model specpower")
+		}
+		if pw.Points != nil {
+			c.errf(p+".points", "is only used by model specpower")
+		}
+		if pw.Idle < 0 || pw.Max <= 0 || pw.Idle > pw.Max {
+			c.errf(p, "linear model needs 0 <= idle <= max and max > 0, got idle %s, max %s", pw.Idle, pw.Max)
+		}
+		return
+	}
+	if pw.Idle != 0 {
+		c.errf(p+".idle", "is only used by model linear (specpower uses table or points)")
+	}
+	if pw.Max != 0 {
+		c.errf(p+".max", "is only used by model linear (specpower uses table or points)")
+	}
+	switch {
+	case (pw.Table == "") == (pw.Points == nil):
+		c.errf(p, "model specpower needs exactly one of table (a published table name) or points (11 values)")
+	case pw.Table != "":
+		if KnownPowerTable != nil && !KnownPowerTable(pw.Table) {
+			c.errf(p+".table", "unknown specpower table %q", pw.Table)
+		}
+	case len(pw.Points) != 11:
+		c.errf(p+".points", "needs exactly 11 values (0%%, 10%%, ..., 100%% utilization), got %d", len(pw.Points))
+	default:
+		for i := 1; i < len(pw.Points); i++ {
+			if pw.Points[i] < pw.Points[i-1] {
+				c.errf(fmt.Sprintf("%s.points[%d]", p, i), "points must not decrease, but %s < %s", pw.Points[i], pw.Points[i-1])
+			}
+		}
+	}
+}
+
+func (c *checker) arrivals(p string, a workload.ArrivalSpec) {
+	c.oneOf(p+".process", "arrival process", a.Process, Processes)
+	if a.Rate <= 0 || math.IsInf(float64(a.Rate), 0) {
+		c.errf(p+".rate", "must be > 0 (e.g. 10/s), got %s", a.Rate)
+	}
+	if a.Process == "diurnal" {
+		if !(a.Amplitude >= 0 && a.Amplitude <= 1) {
+			c.errf(p+".amplitude", "must be in [0, 1], got %g", a.Amplitude)
+		}
+		if a.Period <= 0 {
+			c.errf(p+".period", "must be > 0, got %s", a.Period)
+		}
+		if a.Peak < 0 {
+			c.errf(p+".peak", "must be >= 0, got %s", a.Peak)
+		}
+	}
+}
+
+// support is the set of values a distribution's samples must lie in.
+type support int
+
+const (
+	anySign     support = iota // e.g. priority
+	nonNegative                // e.g. GPUs
+	positive                   // e.g. CPU, memory, run time
+)
+
+func (c *checker) dist(p string, d workload.DistSpec, sup support) {
+	if d.Dist == "" && isZeroDist(d) {
+		c.errf(p, "required, e.g. {dist: constant, value: 1}")
+		return
+	}
+	if !c.oneOf(p+".dist", "distribution", d.Dist, Distributions) {
+		return
+	}
+	// Parameters: which are set, and which the distribution uses.
+	params := []struct {
+		name string
+		set  bool
+	}{
+		{"value", d.Value != 0}, {"mean", d.Mean != 0}, {"cv", d.CV != 0}, {"mu", d.Mu != 0 || c.s.given(p+".mu")},
+		{"sigma", d.Sigma != 0}, {"xm", d.Xm != 0}, {"alpha", d.Alpha != 0},
+		{"values", d.Values != nil}, {"weights", d.Weights != nil},
+	}
+	uses := map[string]string{
+		"constant": "value", "exponential": "mean", "lognormal": "mu sigma mean cv", "pareto": "xm alpha",
+		"uniform": "", "empirical": "values weights",
+	}[d.Dist]
+	for _, q := range params {
+		if q.set && !strings.Contains(" "+uses+" ", " "+q.name+" ") {
+			c.errf(p+"."+q.name, "is not a parameter of dist %s (it uses %s)", d.Dist, paramList(d.Dist, uses))
+		}
+	}
+	bound := func(path string, v float64) {
+		switch {
+		case sup == positive && v <= 0:
+			c.errf(path, "must be > 0, got %g", v)
+		case sup == nonNegative && v < 0:
+			c.errf(path, "must be >= 0, got %g", v)
+		}
+	}
+	switch d.Dist {
+	case "constant":
+		bound(p+".value", d.Value)
+	case "exponential":
+		if d.Mean <= 0 {
+			c.errf(p+".mean", "must be > 0, got %g", d.Mean)
+		}
+	case "lognormal":
+		bySigma, byMean := params[3].set || d.Sigma != 0, d.Mean != 0 || d.CV != 0
+		switch {
+		case bySigma && byMean:
+			c.errf(p, "lognormal takes either mu and sigma, or mean and cv, not both")
+		case bySigma && d.Sigma <= 0:
+			c.errf(p+".sigma", "must be > 0, got %g", d.Sigma)
+		case byMean && (d.Mean <= 0 || d.CV <= 0):
+			c.errf(p, "lognormal needs mean > 0 and cv > 0, got mean %g, cv %g", d.Mean, d.CV)
+		case !bySigma && !byMean:
+			c.errf(p, "lognormal needs mu and sigma, or mean and cv")
+		}
+	case "pareto":
+		if d.Xm <= 0 || d.Alpha <= 0 {
+			c.errf(p, "pareto needs xm > 0 and alpha > 0, got xm %g, alpha %g", d.Xm, d.Alpha)
+		}
+	case "uniform":
+		if d.Min == nil || d.Max == nil || *d.Min >= *d.Max {
+			c.errf(p, "uniform needs min < max (both given)")
+		}
+	case "empirical":
+		if len(d.Values) == 0 {
+			c.errf(p+".values", "empirical needs at least one value")
+		}
+		for i, v := range d.Values {
+			bound(fmt.Sprintf("%s.values[%d]", p, i), v)
+		}
+		if len(d.Weights) > 0 {
+			total := 0.0
+			for i, w := range d.Weights {
+				if w < 0 {
+					c.errf(fmt.Sprintf("%s.weights[%d]", p, i), "must be >= 0, got %g", w)
+				}
+				total += max(w, 0)
+			}
+			if len(d.Weights) != len(d.Values) {
+				c.errf(p+".weights", "needs one weight per value (%d), got %d", len(d.Values), len(d.Weights))
+			} else if total == 0 {
+				c.errf(p+".weights", "must not all be zero")
+			}
+		}
+	}
+	if d.Min != nil {
+		if sup != anySign && *d.Min < 0 {
+			c.errf(p+".min", "must be >= 0, got %g", *d.Min)
+		}
+	}
+	if d.Min != nil && d.Max != nil && *d.Min > *d.Max {
+		c.errf(p+".max", "must be >= min (%g), got %g", *d.Min, *d.Max)
+	}
+}
+
+func paramList(dist, uses string) string {
+	switch dist {
+	case "uniform":
+		return "min and max"
+	case "lognormal":
+		return "mu and sigma, or mean and cv; min and max clamp"
+	}
+	return strings.Join(strings.Fields(uses), " and ") + "; min and max clamp"
+}
