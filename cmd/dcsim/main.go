@@ -196,7 +196,7 @@ func printSummary(w io.Writer, o *runner.Output) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(k, v string) { fmt.Fprintf(tw, "  %s\t%s\n", k, v) }
 	fmt.Fprintf(tw, "scenario %s, seed %d: %s simulated in %.2f s wall\n", s.Scenario, s.Seed,
-		sim.Time(s.SimTimeS*1e6).String(), i.WallS)
+		fmtSim(sim.Time(s.SimTimeS*1e6)), i.WallS)
 	row("jobs submitted", fmt.Sprintf("%d", s.JobsSubmitted))
 	row("  finished / rejected / unfinished", fmt.Sprintf("%d / %d / %d", s.JobsFinished, s.JobsRejected, s.JobsUnfinished))
 	row("wait mean / p50 / p99", fmt.Sprintf("%.1f s / %.1f s / %.1f s", s.MeanWaitS, s.P50WaitS, s.P99WaitS))
