@@ -1,0 +1,177 @@
+package results
+
+import (
+	"strconv"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// Table names, as written to the dcsim.table schema metadata key.
+const (
+	TableJobs    = "jobs"
+	TableHosts   = "hosts"
+	TableSummary = "summary"
+)
+
+// Schema metadata keys written into every result file, in this order.
+const (
+	MetaKeyTable        = "dcsim.table"         // jobs, hosts or summary
+	MetaKeyVersion      = "dcsim.version"       // Meta.Version
+	MetaKeyScenario     = "dcsim.scenario"      // Meta.Scenario
+	MetaKeySeed         = "dcsim.seed"          // Meta.Seed, decimal
+	MetaKeyScenarioYAML = "dcsim.scenario_yaml" // Meta.ScenarioYAML
+)
+
+// Field metadata keys carried by every column.
+const (
+	FieldKeyUnit        = "unit"        // e.g. "s", "W", "J", "kWh", "USD", "kg CO2e", "1"; "" for strings
+	FieldKeyDescription = "description" // one short sentence
+)
+
+// BatchRows is the number of rows the streaming writers buffer before they write a record batch.
+const BatchRows = 1 << 16
+
+// field describes one column: the Arrow type comes from the builder so that schema and data can
+// never disagree.
+type field struct {
+	name     string
+	unit     string
+	desc     string
+	nullable bool
+	col      column
+}
+
+func schemaOf(table string, meta Meta, fields []field) *arrow.Schema {
+	fs := make([]arrow.Field, len(fields))
+	for i, f := range fields {
+		fs[i] = arrow.Field{
+			Name:     f.name,
+			Type:     f.col.dataType(),
+			Nullable: f.nullable,
+			Metadata: arrow.NewMetadata(
+				[]string{FieldKeyUnit, FieldKeyDescription},
+				[]string{f.unit, f.desc}),
+		}
+	}
+	md := arrow.NewMetadata(
+		[]string{MetaKeyTable, MetaKeyVersion, MetaKeyScenario, MetaKeySeed, MetaKeyScenarioYAML},
+		[]string{table, meta.Version, meta.Scenario, strconv.FormatUint(meta.Seed, 10), meta.ScenarioYAML})
+	return arrow.NewSchema(fs, &md)
+}
+
+// jobsCols are the column builders of jobs.arrow.
+type jobsCols struct {
+	id                                 i64Col
+	src, ten, status                   strCol
+	prio, tasks, gpus, host            i32Col
+	cpu, mem, submit, start, end, wait f64Col
+	runtime, deadline, bsld            f64Col
+	slo                                boolCol
+}
+
+func (c *jobsCols) fields() []field {
+	return []field{
+		{"job_id", "1", "Job identifier, unique within the run.", false, &c.id},
+		{"source", "", "Workload source (synthetic generator or trace) that submitted the job.", false, &c.src},
+		{"tenant", "", "Tenant (user, team or account) that owns the job.", false, &c.ten},
+		{"priority", "1", "Scheduling priority; larger is more important.", false, &c.prio},
+		{"tasks", "1", "Number of tasks in the job.", false, &c.tasks},
+		{"cpu_cores", "cores", "CPU request per task.", false, &c.cpu},
+		{"mem_gib", "GiB", "Memory request per task (GiB = 2^30 bytes).", false, &c.mem},
+		{"gpus", "1", "GPU request per task.", false, &c.gpus},
+		{"submit_s", "s", "Simulated time the job was submitted.", false, &c.submit},
+		{"start_s", "s", "Simulated time the first task started; null if the job never started.", true, &c.start},
+		{"end_s", "s", "Simulated time the last task ended; null if the job did not finish.", true, &c.end},
+		{"wait_s", "s", "Queueing delay start_s - submit_s; null if the job never started.", true, &c.wait},
+		{"runtime_s", "s", "Run time of the longest task.", false, &c.runtime},
+		{"deadline_s", "s", "Simulated time the job must finish by; null if it has no deadline.", true, &c.deadline},
+		{"status", "", "Terminal state: finished, rejected or unfinished.", false, &c.status},
+		{"host_id", "1", "Host of the first task; null if the job was never placed.", true, &c.host},
+		{"bounded_slowdown", "1", "max(1, (end_s - submit_s) / max(runtime_s, 10 s)); null unless finished.", true, &c.bsld},
+		{"slo_violated", "1", "Whether the job broke the SLO: waited longer than slo.max_wait or missed its deadline.", false, &c.slo},
+	}
+}
+
+// hostsCols are the column builders of hosts.arrow.
+type hostsCols struct {
+	time, interval                   f64Col
+	host, rack                       i32Col
+	group                            strCol
+	cpu, mem, gpu, power, energy, on f64Col
+}
+
+func (c *hostsCols) fields() []field {
+	return []field{
+		{"time_s", "s", "Simulated start time of the interval.", false, &c.time},
+		{"interval_s", "s", "Length of the interval.", false, &c.interval},
+		{"host_id", "1", "Host identifier.", false, &c.host},
+		{"group", "", "Host group (hardware model / pool) the host belongs to.", false, &c.group},
+		{"rack", "1", "Rack the host is in.", false, &c.rack},
+		{"cpu_utilization", "1", "Time-weighted mean allocated CPU / CPU capacity over the interval (0..1).", false, &c.cpu},
+		{"mem_utilization", "1", "Time-weighted mean allocated memory / memory capacity over the interval (0..1).", false, &c.mem},
+		{"gpu_utilization", "1", "Time-weighted mean allocated GPUs / GPU capacity over the interval (0..1).", false, &c.gpu},
+		{"power_w", "W", "Mean IT power drawn over the interval.", false, &c.power},
+		{"energy_j", "J", "IT energy used over the interval.", false, &c.energy},
+		{"on_fraction", "1", "Fraction of the interval the host was on (provisioned).", false, &c.on},
+	}
+}
+
+// summaryCols are the column builders of summary.arrow.
+type summaryCols struct {
+	scenario                                               strCol
+	seed                                                   u64Col
+	submitted, finished, rejected, unfinished, slo, events i64Col
+	meanWait, p50Wait, p99Wait, meanBsld, cpu, mem         f64Col
+	energy, cost, carbon, simTime                          f64Col
+	facility, capex, energyCost, hostHours                 f64Col
+}
+
+func (c *summaryCols) fields() []field {
+	return []field{
+		{"scenario", "", "Scenario name.", false, &c.scenario},
+		{"seed", "1", "Root random seed of the run.", false, &c.seed},
+		{"jobs_submitted", "1", "Jobs submitted.", false, &c.submitted},
+		{"jobs_finished", "1", "Jobs that ran to completion.", false, &c.finished},
+		{"jobs_rejected", "1", "Jobs that could never run.", false, &c.rejected},
+		{"jobs_unfinished", "1", "Jobs still queued or running when the simulation stopped.", false, &c.unfinished},
+		{"mean_wait_s", "s", "Mean queueing delay of started jobs.", false, &c.meanWait},
+		{"p50_wait_s", "s", "Median queueing delay of started jobs.", false, &c.p50Wait},
+		{"p99_wait_s", "s", "99th percentile queueing delay of started jobs.", false, &c.p99Wait},
+		{"mean_bounded_slowdown", "1", "Mean bounded slowdown (tau = 10 s) of finished jobs.", false, &c.meanBsld},
+		{"slo_violations", "1", "Jobs that violated their SLO.", false, &c.slo},
+		{"cpu_utilization", "1", "Allocated CPU-time / provisioned CPU-time.", false, &c.cpu},
+		{"mem_utilization", "1", "Allocated memory-time / provisioned memory-time.", false, &c.mem},
+		{"energy_kwh", "kWh", "IT energy.", false, &c.energy},
+		{"cost_usd", "USD", "Total cost: capex_usd + energy_usd.", false, &c.cost},
+		{"carbon_kg", "kg CO2e", "Operational carbon emissions of the facility energy.", false, &c.carbon},
+		{"sim_time_s", "s", "Simulated time at the end of the run.", false, &c.simTime},
+		{"events", "1", "Events processed by the engine.", false, &c.events},
+		{"facility_energy_kwh", "kWh", "Facility energy: IT energy times PUE.", false, &c.facility},
+		{"capex_usd", "USD", "Host capital cost attributed to the simulated period (straight-line over the lifetime).", false, &c.capex},
+		{"energy_usd", "USD", "Cost of facility energy.", false, &c.energyCost},
+		{"host_hours", "h", "Provisioned host-hours.", false, &c.hostHours},
+	}
+}
+
+func columnsOf(fields []field) []column {
+	cols := make([]column, len(fields))
+	for i, f := range fields {
+		cols[i] = f.col
+	}
+	return cols
+}
+
+// JobsSchema is the Arrow schema of jobs.arrow for the given metadata.
+func JobsSchema(meta Meta) *arrow.Schema {
+	return schemaOf(TableJobs, meta, new(jobsCols).fields())
+}
+
+// HostsSchema is the Arrow schema of hosts.arrow for the given metadata.
+func HostsSchema(meta Meta) *arrow.Schema {
+	return schemaOf(TableHosts, meta, new(hostsCols).fields())
+}
+
+// SummarySchema is the Arrow schema of summary.arrow for the given metadata.
+func SummarySchema(meta Meta) *arrow.Schema {
+	return schemaOf(TableSummary, meta, new(summaryCols).fields())
+}
