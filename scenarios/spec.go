@@ -22,6 +22,7 @@ type Scenario struct {
 	SLO         SLO            `yaml:"slo"`
 	Cost        Cost           `yaml:"cost"`
 	Output      Output         `yaml:"output"`
+	Fleet       *Fleet         `yaml:"fleet"` // optional: replicate the cluster into cells behind a global router
 
 	src *source // where the scenario was read from and where each key was given (see Pos)
 }
@@ -91,4 +92,16 @@ type Cost struct {
 type Output struct {
 	HostInterval units.Duration `yaml:"host_interval"` // interval of hosts.arrow time series (default 5m)
 	Hosts        *bool          `yaml:"hosts"`         // write hosts.arrow (default true)
+}
+
+// Fleet turns the scenario into a fleet of identical cells: each cell is a copy of `cluster`
+// with its own scheduler (`scheduler`), and every job of `workload` arrives at a global router
+// that dispatches it to one cell after DispatchDelay. The dispatch delay is also the lookahead
+// of the parallel engine: the larger it is, the better a run scales over workers.
+type Fleet struct {
+	Cells           int            `yaml:"cells"`              // number of cells, >= 1
+	Router          string         `yaml:"router"`             // round-robin | least-loaded (default) | cost-aware
+	DispatchDelay   units.Duration `yaml:"dispatch_delay"`     // router-to-cell (and cell-to-router) latency, > 0 (default 500ms)
+	EnergyUSDPerKWh []float64      `yaml:"energy_usd_per_kwh"` // per-cell electricity prices, cycled over the cells (default: cost.energy_usd_per_kwh everywhere)
+	MaxLoad         float64        `yaml:"max_load"`           // cost-aware: a cell is eligible while its routed CPU load is below this fraction of its capacity (default 0.85)
 }
