@@ -282,8 +282,8 @@ func TestSchemaMetadata(t *testing.T) {
 		schema *arrow.Schema
 		ncols  int
 	}{
-		{TableJobs, JobsSchema(testMeta), 18},
-		{TableHosts, HostsSchema(testMeta), 11},
+		{TableJobs, JobsSchema(testMeta), 19},
+		{TableHosts, HostsSchema(testMeta), 12},
 		{TableSummary, SummarySchema(testMeta), 22},
 	} {
 		if tc.schema.NumFields() != tc.ncols {

@@ -24,7 +24,7 @@ func interopJobs() []JobRow {
 		{JobID: 3, Source: "synthetic", Tenant: "team-b", Priority: 1, Tasks: 1, CPUMilli: 1000, MemBytes: 0,
 			SubmitUS: 5e6, StartUS: 5e6, EndUS: 6e6, RuntimeUS: 1e6, DeadlineUS: -1, Status: StatusFinished, HostID: 1},
 		{JobID: 4, Source: "synthetic", Tenant: "team-a", Priority: 9, Tasks: 2, CPUMilli: 999_000, MemBytes: 1 << 40,
-			SubmitUS: 7, StartUS: -1, EndUS: -1, RuntimeUS: 5, DeadlineUS: -1, Status: StatusRejected, HostID: -1},
+			SubmitUS: 7, StartUS: -1, EndUS: -1, RuntimeUS: 5, DeadlineUS: -1, Status: StatusRejected, HostID: -1, Cell: -1},
 		{JobID: 5, Source: "synthetic", Tenant: "team-a", Priority: 1, Tasks: 2, CPUMilli: 2000, MemBytes: 1 << 31,
 			SubmitUS: 7, StartUS: 9, EndUS: -1, RuntimeUS: 5, DeadlineUS: 1, Status: StatusUnfinished, HostID: 2,
 			SLOViolated: true},
@@ -103,12 +103,12 @@ func TestInterop(t *testing.T) {
 	}
 
 	// Jobs: nulls, first row, sums — identical in both readers.
-	wantNulls := map[string]int64{"start_s": 1, "end_s": 2, "wait_s": 1, "deadline_s": 3, "host_id": 1,
+	wantNulls := map[string]int64{"start_s": 1, "end_s": 2, "wait_s": 1, "deadline_s": 3, "host_id": 1, "cell": 1,
 		"bounded_slowdown": 2, "job_id": 0, "status": 0, "slo_violated": 0}
 	wantFirst := map[string]any{"job_id": 1.0, "source": "synthetic", "tenant": "team-a", "priority": 2.0,
 		"tasks": 4.0, "cpu_cores": 1.5, "mem_gib": 1.5, "gpus": 1.0, "submit_s": 1.0, "start_s": 21.0,
 		"end_s": 31.0, "wait_s": 20.0, "runtime_s": 10.0, "deadline_s": nil, "status": "finished",
-		"host_id": 3.0, "bounded_slowdown": 3.0, "slo_violated": false}
+		"host_id": 3.0, "cell": 0.0, "bounded_slowdown": 3.0, "slo_violated": false}
 	wantSums := map[string]float64{"job_id": 15, "priority": 13, "tasks": 10, "gpus": 1, "host_id": 6,
 		"slo_violated": 2, "bounded_slowdown": 3 + 1.5 + 1, "cpu_cores": 1.5 + 0.25 + 1 + 999 + 2,
 		"mem_gib": 1.5 + 1 + 0 + 1024 + 2, "start_s": 21 + 100 + 5 + 9e-6, "wait_s": 20 + 100 + 0 + 2e-6}

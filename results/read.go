@@ -291,6 +291,7 @@ func decodeJobs(b *batch, rows []JobRow) []JobRow {
 	deadline := col[*array.Float64](b, "deadline_s", true)
 	status := col[*array.String](b, "status", false)
 	host := col[*array.Int32](b, "host_id", true)
+	cell := col[*array.Int32](b, "cell", true)
 	slo := col[*array.Boolean](b, "slo_violated", false)
 	if b.err != nil {
 		return rows
@@ -312,10 +313,14 @@ func decodeJobs(b *batch, rows []JobRow) []JobRow {
 			DeadlineUS:  b.us(deadline, i, "deadline_s"),
 			Status:      b.str(status, i),
 			HostID:      -1,
+			Cell:        -1,
 			SLOViolated: slo.Value(i),
 		}
 		if host.IsValid(i) {
 			r.HostID = host.Value(i)
+		}
+		if cell.IsValid(i) {
+			r.Cell = cell.Value(i)
 		}
 		rows = append(rows, r)
 	}
@@ -328,6 +333,7 @@ func decodeHosts(b *batch, rows []HostRow) []HostRow {
 	host := col[*array.Int32](b, "host_id", false)
 	group := col[*array.String](b, "group", false)
 	rack := col[*array.Int32](b, "rack", false)
+	cell := col[*array.Int32](b, "cell", false)
 	cpu := col[*array.Float64](b, "cpu_utilization", false)
 	mem := col[*array.Float64](b, "mem_utilization", false)
 	gpu := col[*array.Float64](b, "gpu_utilization", false)
@@ -344,6 +350,7 @@ func decodeHosts(b *batch, rows []HostRow) []HostRow {
 			HostID:     host.Value(i),
 			Group:      b.str(group, i),
 			Rack:       rack.Value(i),
+			Cell:       cell.Value(i),
 			CPUUtil:    cpu.Value(i),
 			MemUtil:    mem.Value(i),
 			GPUUtil:    gpu.Value(i),

@@ -25,7 +25,8 @@ type JobRow struct {
 	RuntimeUS   int64 // longest task run time (requested/true duration)
 	DeadlineUS  int64 // -1 if none
 	Status      string
-	HostID      int32 // host of the first task, -1 if never placed
+	HostID      int32 // host of the first task, -1 if never placed (host ids are unique across cells)
+	Cell        int32 // cell (cluster of a fleet) that ran or holds the job; -1 if rejected at a fleet's router
 	SLOViolated bool
 }
 
@@ -35,6 +36,7 @@ type HostRow struct {
 	TimeUS     int64
 	IntervalUS int64
 	HostID     int32
+	Cell       int32 // cell (cluster of a fleet) of the host; 0 for a single cluster
 	Group      string
 	Rack       int32
 	CPUUtil    float64 // allocated CPU / capacity, 0..1

@@ -63,7 +63,7 @@ func schemaOf(table string, meta Meta, fields []field) *arrow.Schema {
 type jobsCols struct {
 	id                                 i64Col
 	src, ten, status                   strCol
-	prio, tasks, gpus, host            i32Col
+	prio, tasks, gpus, host, cell      i32Col
 	cpu, mem, submit, start, end, wait f64Col
 	runtime, deadline, bsld            f64Col
 	slo                                boolCol
@@ -87,6 +87,7 @@ func (c *jobsCols) fields() []field {
 		{"deadline_s", "s", "Simulated time the job must finish by; null if it has no deadline.", true, &c.deadline},
 		{"status", "", "Terminal state: finished, rejected or unfinished.", false, &c.status},
 		{"host_id", "1", "Host of the first task; null if the job was never placed.", true, &c.host},
+		{"cell", "1", "Cell (cluster of a fleet) that ran or held the job, 0 for a single cluster; null if a fleet's router rejected it.", true, &c.cell},
 		{"bounded_slowdown", "1", "max(1, (end_s - submit_s) / max(runtime_s, 10 s)); null unless finished.", true, &c.bsld},
 		{"slo_violated", "1", "Whether the job broke the SLO: waited longer than slo.max_wait or missed its deadline.", false, &c.slo},
 	}
@@ -95,7 +96,7 @@ func (c *jobsCols) fields() []field {
 // hostsCols are the column builders of hosts.arrow.
 type hostsCols struct {
 	time, interval                   f64Col
-	host, rack                       i32Col
+	host, rack, cell                 i32Col
 	group                            strCol
 	cpu, mem, gpu, power, energy, on f64Col
 }
@@ -107,6 +108,7 @@ func (c *hostsCols) fields() []field {
 		{"host_id", "1", "Host identifier.", false, &c.host},
 		{"group", "", "Host group (hardware model / pool) the host belongs to.", false, &c.group},
 		{"rack", "1", "Rack the host is in.", false, &c.rack},
+		{"cell", "1", "Cell (cluster of a fleet) the host is in; 0 for a single cluster.", false, &c.cell},
 		{"cpu_utilization", "1", "Time-weighted mean allocated CPU / CPU capacity over the interval (0..1).", false, &c.cpu},
 		{"mem_utilization", "1", "Time-weighted mean allocated memory / memory capacity over the interval (0..1).", false, &c.mem},
 		{"gpu_utilization", "1", "Time-weighted mean allocated GPUs / GPU capacity over the interval (0..1).", false, &c.gpu},

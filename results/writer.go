@@ -235,6 +235,7 @@ func (w *JobsWriter) Write(r *JobRow) error {
 	c.deadline.addOpt(seconds(r.DeadlineUS), r.DeadlineUS != -1)
 	c.status.add(r.Status)
 	c.host.addOpt(r.HostID, r.HostID != -1)
+	c.cell.addOpt(r.Cell, r.Cell != -1)
 	finished := r.Status == StatusFinished && ended
 	var bsld float64
 	if finished {
@@ -286,6 +287,7 @@ func (w *HostsWriter) Write(r *HostRow) error {
 	c.host.add(r.HostID)
 	c.group.add(r.Group)
 	c.rack.add(r.Rack)
+	c.cell.add(r.Cell)
 	c.cpu.add(r.CPUUtil)
 	c.mem.add(r.MemUtil)
 	c.gpu.add(r.GPUUtil)

@@ -74,9 +74,20 @@ func (e *Engine) Cancel(id EventID) {
 // It returns false when no events remain or the next one lies beyond the horizon; Now is then
 // the horizon if one is set, else the time of the last event.
 func (e *Engine) Next() (Event, bool) {
-	for e.q.n > 0 {
+	ev, ok := e.NextBefore(MaxTime)
+	if !ok && e.horizon != MaxTime && e.horizon > e.now {
+		e.now = e.horizon
+	}
+	return ev, ok
+}
+
+// NextBefore is Next restricted to events earlier than end; it returns false, leaving Now
+// unchanged, when the next event is at or after end (or beyond the horizon). A partition of a
+// parallel run uses it to advance to the end of a window.
+func (e *Engine) NextBefore(end Time) (Event, bool) {
+	for e.q.len() > 0 {
 		top := e.q.min()
-		if top.Time > e.horizon {
+		if top.Time > e.horizon || top.Time >= end {
 			break
 		}
 		ev := *top
@@ -91,17 +102,14 @@ func (e *Engine) Next() (Event, bool) {
 		e.events++
 		return ev, true
 	}
-	if e.horizon != MaxTime && e.horizon > e.now {
-		e.now = e.horizon
-	}
 	return Event{}, false
 }
 
 // PeekTime returns the time of the earliest pending event (a cancelled one included), or
-// MaxTime if none, without changing the engine.
+// MaxTime if none. It does not change the simulation state.
 func (e *Engine) PeekTime() Time {
-	if e.q.n == 0 {
+	if e.q.len() == 0 {
 		return MaxTime
 	}
-	return e.q.peekTime()
+	return e.q.min().Time
 }

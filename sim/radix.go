@@ -14,45 +14,48 @@ type radixQueue struct {
 	n     int
 	head0 int // read position in b[0]
 	b     [65][]Event
+	// early holds events scheduled before `last`: this happens when the minimum was looked at
+	// (advancing `last`) but not taken — a partition that stopped at its window's end and then
+	// received messages for earlier times, or a run extended past its horizon. It is a small heap
+	// with the same (time, seq) order.
+	early     heap4
+	fromEarly bool // the event returned by min is early's top
 }
 
-func (q *radixQueue) len() int { return q.n }
+func (q *radixQueue) len() int { return q.n + q.early.len() }
 
 func (q *radixQueue) push(e Event) {
 	k := uint64(e.Time)
 	if k < q.last {
-		q.rebase(k)
+		q.early.push(e)
+		return
 	}
 	i := bits.Len64(k ^ q.last)
 	q.b[i] = append(q.b[i], e)
 	q.n++
 }
 
-// rebase lowers `last` to k, re-bucketing every event. It only happens when an event is
-// scheduled before a minimum that was looked at but not taken (a run stopped at its horizon and
-// then extended), never in a normal run.
-func (q *radixQueue) rebase(k uint64) {
-	var all []Event
-	for i := range q.b {
-		start := 0
-		if i == 0 {
-			start = q.head0
-		}
-		all = append(all, q.b[i][start:]...)
-		q.b[i] = q.b[i][:0]
-	}
-	q.head0 = 0
-	q.last = k
-	q.n = 0
-	sortBySeq(all) // equal-time events must keep insertion order when re-bucketed
-	for _, e := range all {
-		q.push(e)
-	}
-}
-
-// min makes the minimum event available at b[0][head0] and returns a pointer to it.
+// min makes the minimum event available and returns a pointer to it; removeMin removes it.
 // The queue must not be empty.
 func (q *radixQueue) min() *Event {
+	if q.early.len() > 0 {
+		if q.n == 0 {
+			q.fromEarly = true
+			return &q.early.ev[0]
+		}
+		r := q.radixMin()
+		if before(&q.early.ev[0], r) {
+			q.fromEarly = true
+			return &q.early.ev[0]
+		}
+		q.fromEarly = false
+		return r
+	}
+	q.fromEarly = false
+	return q.radixMin()
+}
+
+func (q *radixQueue) radixMin() *Event {
 	if q.head0 < len(q.b[0]) {
 		return &q.b[0][q.head0]
 	}
@@ -81,27 +84,12 @@ func (q *radixQueue) min() *Event {
 	return &q.b[0][0]
 }
 
-// peekTime returns the minimum time without moving anything, so `last` is not advanced.
-func (q *radixQueue) peekTime() Time {
-	if q.head0 < len(q.b[0]) {
-		return q.b[0][q.head0].Time
-	}
-	for i := 1; i < len(q.b); i++ {
-		if src := q.b[i]; len(src) > 0 {
-			m := src[0].Time
-			for j := 1; j < len(src); j++ {
-				if src[j].Time < m {
-					m = src[j].Time
-				}
-			}
-			return m
-		}
-	}
-	return MaxTime
-}
-
 // removeMin removes the event returned by the last call to min.
 func (q *radixQueue) removeMin() {
+	if q.fromEarly {
+		q.early.pop()
+		return
+	}
 	q.head0++
 	q.n--
 }
