@@ -37,6 +37,16 @@ const (
 	// intensity of recent years (≈440–480 g CO2/kWh; Ember, Global Electricity Review).
 	DefaultCarbonGPerKWh = 400
 	DefaultHostInterval  = 5 * units.Minute
+
+	// Fleet defaults, applied only when the fleet section is present.
+	DefaultRouter = "least-loaded"
+	// DefaultDispatchDelay is a round figure for a global front end forwarding a job to a cell
+	// in another building or region (one-way WAN latencies are milliseconds to ~100 ms; a
+	// submit RPC with retries and admission checks takes longer). It is also the lookahead of
+	// the parallel engine, so a larger value lets a run scale over more workers.
+	DefaultDispatchDelay = 500 * units.Millisecond
+	// DefaultMaxLoad keeps 15% headroom in a cell before cost-aware routing stops preferring it.
+	DefaultMaxLoad = 0.85
 )
 
 // ApplyDefaults fills in every absent key with its default (see docs/scenarios.md). A key that
@@ -145,6 +155,33 @@ func (s *Scenario) ApplyDefaults() {
 		t := true
 		s.Output.Hosts = &t
 	}
+	if f := s.Fleet; f != nil { // no fleet section: a single cluster, nothing to fill in
+		if unset("fleet.router", f.Router == "") {
+			f.Router = DefaultRouter
+		}
+		if unset("fleet.dispatch_delay", f.DispatchDelay == 0) {
+			f.DispatchDelay = DefaultDispatchDelay
+		}
+		if unset("fleet.max_load", f.MaxLoad == 0) {
+			f.MaxLoad = DefaultMaxLoad
+		}
+		// Absent prices stay nil: every cell pays cost.energy_usd_per_kwh (see
+		// CellEnergyUSDPerKWh). An empty list built in Go means the same; one given in the
+		// input is reported by Validate.
+		if unset("fleet.energy_usd_per_kwh", len(f.EnergyUSDPerKWh) == 0) {
+			f.EnergyUSDPerKWh = nil
+		}
+	}
+}
+
+// CellEnergyUSDPerKWh returns the electricity price of fleet cell i (from 0): the prices of
+// fleet.energy_usd_per_kwh cycled over the cells (cell i pays price i mod len), or
+// cost.energy_usd_per_kwh when that list is absent or there is no fleet section.
+func (s *Scenario) CellEnergyUSDPerKWh(i int) float64 {
+	if s.Fleet == nil || len(s.Fleet.EnergyUSDPerKWh) == 0 || i < 0 {
+		return s.Cost.EnergyUSDPerKWh
+	}
+	return s.Fleet.EnergyUSDPerKWh[i%len(s.Fleet.EnergyUSDPerKWh)]
 }
 
 func isZeroDist(d workload.DistSpec) bool {

@@ -22,7 +22,12 @@ var (
 	Processes     = []string{"poisson", "diurnal"}
 	Distributions = []string{"constant", "exponential", "lognormal", "pareto", "uniform", "empirical"}
 	PowerModels   = []string{"linear", "specpower"}
+	// Routers are the fleet routers (fleet.router), described in docs/scenarios.md.
+	Routers = []string{"round-robin", "least-loaded", "cost-aware"}
 )
+
+// MaxCells is the largest fleet.cells Validate accepts.
+const MaxCells = 100000
 
 // checker collects validation problems, each with the position of its key.
 type checker struct {
@@ -148,7 +153,34 @@ func (s *Scenario) Validate() error {
 	if s.Output.HostInterval <= 0 {
 		c.errf("output.host_interval", "must be > 0, got %s", s.Output.HostInterval)
 	}
+	if s.Fleet != nil {
+		c.fleet(*s.Fleet)
+	}
 	return joinErrs(c.errs)
+}
+
+// fleet checks the fleet section. Each cell is a copy of cluster with the scheduler, so
+// everything else is checked as for a single cluster; a fleet needs no horizon of its own.
+func (c *checker) fleet(f Fleet) {
+	switch {
+	case f.Cells == 0 && !c.s.given("fleet.cells"):
+		c.errf("fleet.cells", "required: the number of cells (copies of cluster), 1 to %d", MaxCells)
+	case f.Cells < 1 || f.Cells > MaxCells:
+		c.errf("fleet.cells", "must be in [1, %d], got %d", MaxCells, f.Cells)
+	}
+	c.oneOf("fleet.router", "router", f.Router, Routers)
+	if f.DispatchDelay <= 0 {
+		c.errf("fleet.dispatch_delay", "must be > 0 (it is also the parallel engine's lookahead), got %s", f.DispatchDelay)
+	}
+	if f.EnergyUSDPerKWh != nil && len(f.EnergyUSDPerKWh) == 0 {
+		c.errf("fleet.energy_usd_per_kwh", "needs at least one price (leave it out to use cost.energy_usd_per_kwh in every cell)")
+	}
+	for i, p := range f.EnergyUSDPerKWh {
+		c.nonNeg(fmt.Sprintf("fleet.energy_usd_per_kwh[%d]", i), p)
+	}
+	if !(f.MaxLoad > 0 && f.MaxLoad <= 1) {
+		c.errf("fleet.max_load", "must be in (0, 1] (a fraction of a cell's CPU capacity), got %g", f.MaxLoad)
+	}
 }
 
 func (c *checker) nonNeg(path string, v float64) {

@@ -2,13 +2,13 @@ package sim
 
 import (
 	"fmt"
-	"slices"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// Msg is a timestamped message from one partition to another. Messages are delivered in the
+// Msg is a timestamped message from one partition to another. Messages take effect in the
 // order (Time, Src, seq) — never in the order they happened to be produced — so delivery does not
 // depend on how partitions were spread over goroutines.
 type Msg[P any] struct {
@@ -26,6 +26,7 @@ type Outbox[P any] struct {
 	seq       uint64
 	lookahead Time
 	msgs      []Msg[P]
+	_         [64]byte // keep outboxes of partitions on different workers off shared cache lines
 }
 
 // Send sends p to partition dst, to be handled there at time at. The lookahead is the model's
@@ -47,8 +48,9 @@ type Partition[P any] interface {
 	// Advance handles every local event with time < end (and ≤ the horizon), sending messages
 	// through out.
 	Advance(end Time, out *Outbox[P])
-	// Receive takes the messages addressed to it, in delivery order; it schedules them as
-	// local events at their times (all ≥ the end of the window just processed).
+	// Receive takes the messages addressed to it, in (Src, seq) order, and schedules them as
+	// local engine events at their times (all ≥ the end of the window just processed); the
+	// engine's insertion-order tie-break then yields (Time, Src, seq).
 	Receive(msgs []Msg[P])
 }
 
@@ -149,7 +151,10 @@ func (p *Parallel[P]) Run() ParallelStats {
 	return st
 }
 
-// exchange moves every outbox's messages to their destinations in (Time, Src, seq) order.
+// exchange hands every outbox's messages to their destinations. Each destination receives its
+// messages grouped by source partition in index order, each source's in send order: the order
+// (Src, seq). A partition that schedules them as engine events — whose ties are broken by
+// insertion order — therefore handles them in (Time, Src, seq) order, without a sort here.
 func (p *Parallel[P]) exchange() int64 {
 	var count int64
 	for i := range p.outs {
@@ -165,17 +170,6 @@ func (p *Parallel[P]) exchange() int64 {
 		if len(in) == 0 {
 			continue
 		}
-		// Sources were appended in index order and each source's messages in seq order, so a
-		// stable sort by time yields (Time, Src, seq).
-		slices.SortStableFunc(in, func(a, b Msg[P]) int {
-			switch {
-			case a.Time < b.Time:
-				return -1
-			case a.Time > b.Time:
-				return 1
-			}
-			return 0
-		})
 		p.Parts[d].Receive(in)
 		clear(in)
 		p.inbox[d] = in[:0]
@@ -183,52 +177,89 @@ func (p *Parallel[P]) exchange() int64 {
 	return count
 }
 
-// workerPool advances partitions on persistent goroutines. In each window every worker takes
-// partitions from a shared atomic counter until none are left (dynamic load balancing: a
-// partition's result does not depend on which worker advanced it).
+// workerPool advances partitions on persistent goroutines. Each worker owns a contiguous range
+// of partitions and advances those first, so a partition's state stays in one core's cache from
+// window to window; a worker that finishes early steals partitions from the others' ranges
+// (load balancing). A partition's result never depends on which worker advanced it. Between windows a worker
+// first polls for the next window, yielding its processor to other goroutines (such as the
+// result writers) between polls, and parks only if the wait is long: with windows of a few
+// hundred microseconds this avoids a futex wake-up per worker per window.
 type workerPool[P any] struct {
 	p       *Parallel[P]
 	n       int
-	next    atomic.Int64
+	ranges  []workRange
 	end     Time
-	start   []chan struct{}
-	done    sync.WaitGroup
+	epoch   atomic.Uint64 // incremented to start a window
+	pending atomic.Int32  // workers other than the coordinator still in the window
+	stopped atomic.Bool
+	mu      sync.Mutex
+	cond    *sync.Cond
 	busyNs  []atomic.Int64
 	waitNs  []atomic.Int64
-	stopped bool
+}
+
+const spinPolls = 256
+
+// workRange is a worker's partitions [next, hi) still to do in this window, padded to its own
+// cache line.
+type workRange struct {
+	next atomic.Int64
+	hi   int64
+	lo   int64
+	_    [40]byte
 }
 
 func newWorkerPool[P any](p *Parallel[P], workers int) *workerPool[P] {
-	wp := &workerPool[P]{p: p, n: workers, start: make([]chan struct{}, workers),
-		busyNs: make([]atomic.Int64, workers), waitNs: make([]atomic.Int64, workers)}
+	wp := &workerPool[P]{p: p, n: workers, busyNs: make([]atomic.Int64, workers), waitNs: make([]atomic.Int64, workers)}
+	wp.cond = sync.NewCond(&wp.mu)
+	wp.ranges = make([]workRange, workers)
+	n := len(p.Parts)
+	for w := range wp.ranges {
+		wp.ranges[w].lo, wp.ranges[w].hi = int64(w*n/workers), int64((w+1)*n/workers)
+	}
 	for w := 1; w < workers; w++ { // worker 0 is the coordinator's own goroutine
-		wp.start[w] = make(chan struct{}, 1)
 		go wp.loop(w)
 	}
 	return wp
 }
 
 func (wp *workerPool[P]) loop(w int) {
+	var seen uint64
 	for {
 		t0 := time.Now()
-		if _, ok := <-wp.start[w]; !ok {
+		for i := 0; wp.epoch.Load() == seen && !wp.stopped.Load(); i++ {
+			if i < spinPolls {
+				runtime.Gosched()
+				continue
+			}
+			wp.mu.Lock()
+			for wp.epoch.Load() == seen && !wp.stopped.Load() {
+				wp.cond.Wait()
+			}
+			wp.mu.Unlock()
+		}
+		if wp.stopped.Load() {
 			return
 		}
+		seen = wp.epoch.Load()
 		wp.waitNs[w].Add(int64(time.Since(t0)))
 		wp.work(w)
-		wp.done.Done()
+		wp.pending.Add(-1)
 	}
 }
 
 func (wp *workerPool[P]) work(w int) {
 	t0 := time.Now()
 	parts := wp.p.Parts
-	for {
-		i := int(wp.next.Add(1)) - 1
-		if i >= len(parts) {
-			break
+	for k := 0; k < wp.n; k++ { // own range first, then steal from the next workers'
+		r := &wp.ranges[(w+k)%wp.n]
+		for {
+			i := r.next.Add(1) - 1
+			if i >= r.hi {
+				break
+			}
+			parts[i].Advance(wp.end, &wp.p.outs[i])
 		}
-		parts[i].Advance(wp.end, &wp.p.outs[i])
 	}
 	wp.busyNs[w].Add(int64(time.Since(t0)))
 }
@@ -236,24 +267,27 @@ func (wp *workerPool[P]) work(w int) {
 // window advances every partition to end and returns when all are done.
 func (wp *workerPool[P]) window(end Time) {
 	wp.end = end
-	wp.next.Store(0)
-	wp.done.Add(wp.n - 1)
-	for w := 1; w < wp.n; w++ {
-		wp.start[w] <- struct{}{}
+	for i := range wp.ranges {
+		wp.ranges[i].next.Store(wp.ranges[i].lo)
 	}
+	wp.pending.Store(int32(wp.n - 1))
+	wp.mu.Lock()
+	wp.epoch.Add(1)
+	wp.cond.Broadcast()
+	wp.mu.Unlock()
 	wp.work(0)
 	t0 := time.Now()
-	wp.done.Wait()
+	for wp.pending.Load() > 0 {
+		runtime.Gosched()
+	}
 	wp.waitNs[0].Add(int64(time.Since(t0)))
 }
 
 func (wp *workerPool[P]) stop() {
-	if !wp.stopped {
-		wp.stopped = true
-		for w := 1; w < wp.n; w++ {
-			close(wp.start[w])
-		}
-	}
+	wp.mu.Lock()
+	wp.stopped.Store(true)
+	wp.cond.Broadcast()
+	wp.mu.Unlock()
 }
 
 func (wp *workerPool[P]) busy() time.Duration {

@@ -19,6 +19,7 @@ type pholdPart struct {
 	lookahead Time
 	hash      uint64 // order-sensitive digest of the handled events
 	handled   int64
+	_         [64]byte // no false sharing between partitions on different workers
 }
 
 func newPholdPart(id, parts int32, lps int, remote float64, lookahead Time) *pholdPart {

@@ -130,6 +130,7 @@ Examples:
   dcsim run mmc -o out/mmc
   dcsim run cluster.yaml --seed 3 --set scheduler.placement=worst-fit
   dcsim run default --set cluster.host_groups.0.count=600 --set horizon=12h
+  dcsim run fleet --workers 2                  # 32 cells on the parallel engine
 `
 
 func cmdRun(args []string, stdout, stderr io.Writer) error {
@@ -138,6 +139,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	seed := fs.String("seed", "", "master random seed (overrides the scenario's seed)")
 	sets := fs.StringArray("set", nil, "override a scenario key, e.g. --set scheduler.placement=best-fit (repeatable)")
 	quiet := fs.BoolP("quiet", "q", false, "print no progress bar and no summary")
+	workers := fs.IntP("workers", "j", runtime.NumCPU(), "goroutines for a fleet's cells (results are identical for any value)")
 	cpuprofile := fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -171,7 +173,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opt := runner.Options{OutDir: *out}
+	if *workers < 1 {
+		return usageError{fmt.Sprintf("--workers %d: want at least 1", *workers)}
+	}
+	opt := runner.Options{OutDir: *out, Workers: *workers}
 	var bar *progressBar
 	if !*quiet && isTerminal(os.Stderr) {
 		bar = &progressBar{w: stderr, start: time.Now()}
@@ -208,6 +213,10 @@ func printSummary(w io.Writer, o *runner.Output) {
 	row("carbon", fmt.Sprintf("%.1f kg CO2e", s.CarbonKg))
 	row("host-hours", fmt.Sprintf("%.1f", s.HostHours))
 	row("events", fmt.Sprintf("%d (%.2f M/s)", s.Events, i.EventsPerS/1e6))
+	if i.Windows > 0 {
+		row("parallel engine", fmt.Sprintf("%d workers, %d windows, %d messages, %.0f%% of worker time at barriers",
+			i.Workers, i.Windows, i.Messages, 100*i.BarrierWaitFrac))
+	}
 	row("peak memory", fmt.Sprintf("%.0f MiB", float64(i.PeakRSSBytes)/(1<<20)))
 	row("output", fmt.Sprintf("%s/{jobs,hosts,summary}.arrow, run.json", strings.TrimRight(i.OutputDir, "/")))
 	tw.Flush()

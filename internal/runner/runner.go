@@ -21,6 +21,7 @@ import (
 type Options struct {
 	OutDir   string
 	Progress func(dc.Progress) // may be nil
+	Workers  int               // goroutines for a fleet's partitions; never changes results
 }
 
 // Info is written to run.json: everything about a run that depends on the machine and the
@@ -42,6 +43,13 @@ type Info struct {
 	HostsRows     int64   `json:"hosts_rows"`
 	OutputDir     string  `json:"output_dir"`
 	WroteHostsArr bool    `json:"wrote_hosts_arrow"`
+	// Parallel engine figures of a fleet run.
+	Workers         int     `json:"workers,omitempty"`
+	Windows         int64   `json:"windows,omitempty"`
+	Messages        int64   `json:"messages,omitempty"`
+	BarrierWaitFrac float64 `json:"barrier_wait_fraction,omitempty"`
+	PartitionsBusyS float64 `json:"partitions_busy_s,omitempty"` // worker time advancing partitions, summed
+	SerialS         float64 `json:"serial_s,omitempty"`          // coordinator time exchanging messages and draining rows
 }
 
 // Output is what a run produced.
@@ -72,7 +80,7 @@ func Run(sc *scenarios.Scenario, opt Options) (*Output, error) {
 		return nil, err
 	}
 	defer jobs.Abort() // no-op after Close
-	simOpt := dc.Options{Jobs: jobs, Progress: opt.Progress}
+	simOpt := dc.Options{Jobs: jobs, Progress: opt.Progress, Workers: opt.Workers}
 	var hosts *results.HostsWriter
 	writeHosts := sc.Output.Hosts == nil || *sc.Output.Hosts
 	if writeHosts {
@@ -119,6 +127,10 @@ func Run(sc *scenarios.Scenario, opt Options) (*Output, error) {
 		info.JobsPerS = float64(info.Jobs) / wall
 	}
 	info.PeakRSSBytes = PeakRSS()
+	if ps := res.Parallel; ps != nil {
+		info.Workers, info.Windows, info.Messages, info.BarrierWaitFrac = ps.Workers, ps.Windows, ps.Messages, ps.WaitShare()
+		info.PartitionsBusyS, info.SerialS = ps.Busy.Seconds(), ps.Serial.Seconds()
+	}
 	if err := results.WriteRunInfo(filepath.Join(opt.OutDir, "run.json"), info); err != nil {
 		return nil, err
 	}

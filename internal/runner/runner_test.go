@@ -150,3 +150,86 @@ func TestFilesMatchSummary(t *testing.T) {
 		t.Fatalf("host energies sum to %.6f kWh, summary says %.6f", e/3.6e6, sum.EnergyKWh)
 	}
 }
+
+// TestFleetDeterminismAcrossWorkers: a fleet's result files are byte-identical for 1, 2, 4, 8
+// and 16 workers, for every router. (Runs under -race in `make test`.)
+func TestFleetDeterminismAcrossWorkers(t *testing.T) {
+	for _, router := range []string{"least-loaded", "round-robin", "cost-aware"} {
+		sets := []string{"fleet.cells=6", "fleet.router=" + router, "horizon=40m", "output.host_interval=10m",
+			"cluster.host_groups.0.count=60", "cluster.host_groups.1.count=12", "cluster.host_groups.2.count=4",
+			"workload.synthetic.0.arrivals.rate=1.2/s", "workload.synthetic.1.arrivals.rate=200/h", "workload.synthetic.2.arrivals.rate=20/h"}
+		sc, err := scenarios.Resolve("fleet", sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ref string
+		for _, w := range []int{1, 2, 4, 8, 16} {
+			dir := t.TempDir()
+			o, err := Run(sc, Options{OutDir: dir, Workers: w})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := o.Result.Summary
+			if s.JobsSubmitted == 0 || s.JobsSubmitted != s.JobsFinished+s.JobsRejected+s.JobsUnfinished {
+				t.Fatalf("%s: conservation: %+v", router, s)
+			}
+			if ref == "" {
+				ref = dir
+				continue
+			}
+			for _, f := range tables {
+				x, _ := os.ReadFile(filepath.Join(ref, f))
+				y, _ := os.ReadFile(filepath.Join(dir, f))
+				if len(x) == 0 || !bytes.Equal(x, y) {
+					t.Errorf("%s: %s differs between 1 and %d workers", router, f, w)
+				}
+			}
+		}
+	}
+}
+
+// TestFleetRows: every job has one row, cells and host ids are in range, in-flight jobs at the
+// horizon are unfinished, and a single-cell fleet behaves like its cluster apart from the delay.
+func TestFleetRows(t *testing.T) {
+	dir := t.TempDir()
+	sc, err := scenarios.Resolve("fleet", []string{"fleet.cells=3", "horizon=30m", "cluster.host_groups.0.count=40",
+		"cluster.host_groups.1.count=8", "cluster.host_groups.2.count=2", "workload.synthetic.0.arrivals.rate=1/s",
+		"workload.synthetic.1.arrivals.rate=100/h", "workload.synthetic.2.arrivals.rate=10/h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(sc, Options{OutDir: dir, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, _, err := results.ReadJobs(filepath.Join(dir, "jobs.arrow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(jobs)) != o.Result.Summary.JobsSubmitted {
+		t.Fatalf("%d rows for %d jobs", len(jobs), o.Result.Summary.JobsSubmitted)
+	}
+	seen := map[int64]bool{}
+	cells := map[int32]int{}
+	for _, j := range jobs {
+		if seen[j.JobID] {
+			t.Fatalf("job %d twice", j.JobID)
+		}
+		seen[j.JobID] = true
+		cells[j.Cell]++
+		if j.HostID >= 0 && (j.HostID < j.Cell*50 || j.HostID >= (j.Cell+1)*50) {
+			t.Fatalf("job %d on host %d outside cell %d", j.JobID, j.HostID, j.Cell)
+		}
+		if j.StartUS >= 0 && j.StartUS < j.SubmitUS+500_000 {
+			t.Fatalf("job %d started before its dispatch delay had passed", j.JobID)
+		}
+	}
+	if len(cells) != 3 {
+		t.Fatalf("jobs per cell %v: least-loaded should use every cell", cells)
+	}
+	for i := int64(1); i <= int64(len(jobs)); i++ {
+		if !seen[i] {
+			t.Fatalf("job id %d missing", i)
+		}
+	}
+}

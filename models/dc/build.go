@@ -24,6 +24,10 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 		CarbonGPerKWh: sc.Cost.CarbonGPerKWh,
 		HostInterval:  sim.Time(sc.Output.HostInterval),
 	}
+	if f := sc.Fleet; f != nil {
+		cfg.Fleet = &FleetConfig{Cells: f.Cells, Router: f.Router, Delay: sim.Time(f.DispatchDelay),
+			Prices: append([]float64(nil), f.EnergyUSDPerKWh...), MaxLoad: f.MaxLoad}
+	}
 	for i, g := range sc.Cluster.HostGroups {
 		curve, err := power.NewCurve(g.Power)
 		if err != nil {

@@ -1,5 +1,6 @@
-// Package dc simulates one cluster: hosts with power models, a workload of jobs made of tasks,
-// a queue discipline and a placement policy, on a sim.Engine. It accounts utilization and energy
+// Package dc simulates a cluster — hosts with power models, a workload of jobs made of tasks, a
+// queue discipline and a placement policy, on a sim.Engine — or a fleet of such clusters (cells)
+// behind a global router, run as partitions of sim.Parallel. It accounts utilization and energy
 // exactly over piecewise-constant allocation, streams one row per job as jobs reach their
 // terminal state, and per-host time series at a fixed interval.
 package dc
@@ -10,20 +11,13 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 
 	"github.com/dcsim/dcsim/models"
-	"github.com/dcsim/dcsim/models/policy"
 	"github.com/dcsim/dcsim/models/power"
 	"github.com/dcsim/dcsim/models/workload"
 	"github.com/dcsim/dcsim/results"
 	"github.com/dcsim/dcsim/sim"
-)
-
-// Event kinds.
-const (
-	evArrival uint32 = iota // A = source index
-	evTaskEnd               // A = host, B = job slot
-	evSample                // host time-series interval boundary
 )
 
 // JobSink receives one row per job, when the job reaches its terminal state.
@@ -46,6 +40,9 @@ type Options struct {
 	Jobs     JobSink  // may be nil
 	Hosts    HostSink // may be nil; then no interval events are scheduled
 	Progress func(Progress)
+	// Workers is the number of goroutines a fleet runs its partitions on (<= 1: one). It never
+	// changes results.
+	Workers int
 }
 
 // Group is a host group's static parameters.
@@ -92,6 +89,16 @@ type Config struct {
 	USDPerKWh     float64
 	CarbonGPerKWh float64
 	HostInterval  sim.Time
+	Fleet         *FleetConfig // nil: a single cluster
+}
+
+// FleetConfig replicates the cluster into Cells cells behind a router.
+type FleetConfig struct {
+	Cells   int
+	Router  string    // RouteRoundRobin, RouteLeastLoaded or RouteCostAware
+	Delay   sim.Time  // dispatch delay router→cell and cell→router; the parallel engine's lookahead
+	Prices  []float64 // per-cell energy price, USD/kWh
+	MaxLoad float64   // cost-aware eligibility threshold (routed CPU load / capacity)
 }
 
 // Result holds the run's aggregate figures; Summary is what summary.arrow gets.
@@ -104,544 +111,336 @@ type Result struct {
 	ArrivalRate   float64
 	MeanTaskWaitS float64
 	TasksStarted  int64
+	// Parallel describes a fleet run's synchronization (nil for a single cluster).
+	Parallel *sim.ParallelStats
 }
 
-type source struct {
-	Source
-	arr                                  *workload.Arrivals
-	tasks, cpu, mem, gpus, runtime, prio *workload.Sampler
-	tenantRNG                            *rand.Rand
-	generated                            int64
-}
-
-type job struct {
-	id         int64
-	source     int32
-	tenant     int32
-	priority   int32
-	ntasks     int32
-	started    int32
-	done       int32
-	host       int32
-	demand     models.Resources
-	submit     sim.Time
-	start      sim.Time
-	deadline   sim.Time
-	maxRuntime sim.Time
-	live       bool
-}
-
-// hostAcc integrates a host's allocation and power exactly between changes.
-type hostAcc struct {
-	last    sim.Time
-	watts   float64
-	cpuArea float64 // allocated millicore·µs in the current interval
-	memArea float64 // allocated byte·µs
-	gpuArea float64
-	energyJ float64 // IT energy in the current interval
-	onUS    int64   // provisioned µs in the current interval
-}
-
-// Sim is one cluster simulation.
+// Sim is one simulation: a single cluster, or a fleet.
 type Sim struct {
-	cfg     Config
-	opt     Options
-	eng     *sim.Engine
-	hosts   []models.Host
-	acc     []hostAcc
-	groups  []Group
-	queue   policy.Queue
-	placer  policy.Placer
-	sources []source
-	maxCap  []models.Resources // per group capacity, for the "can never fit" check
-
-	jobs     []job
-	freeJobs []int32
-
-	row results.JobRow
-	err error
-
-	nextJobID     int64
-	expectedJobs  int64
-	queueLen      int
-	queueArea     float64 // waiting tasks · µs
-	queueLast     sim.Time
-	tasksArrived  int64
-	tasksStarted  int64
-	taskWaitSumUS float64
-	busyTasks     int
-
-	// run totals
-	waits         []int64 // job waits of started jobs, µs
-	submitted     int64
-	finished      int64
-	rejected      int64
-	unfinished    int64
-	sloViolations int64
-	bsldSum       float64
-	totCPUArea    float64
-	totMemArea    float64
-	totCapCPUArea float64
-	totCapMemArea float64
-	totEnergyJ    float64
-	provUSByGroup []int64
-	intervalStart sim.Time
+	cfg       Config
+	opt       Options
+	groups    []Group
+	cells     []*cell
+	router    *router
+	nextJobID int64
+	expected  int64
+	jobBufs   []*rowBuf[results.JobRow]
+	hostBufs  []*rowBuf[results.HostRow]
 }
 
 // New builds a simulation from cfg. Errors are configuration errors.
 func New(cfg Config, opt Options) (*Sim, error) {
-	s := &Sim{cfg: cfg, opt: opt, eng: sim.NewEngine(), groups: cfg.Groups}
-	if cfg.Horizon > 0 {
-		s.eng.SetHorizon(cfg.Horizon)
+	s := &Sim{cfg: cfg, opt: opt, groups: cfg.Groups}
+	nhosts := 0
+	for _, g := range cfg.Groups {
+		nhosts += g.Count
 	}
-	var err error
-	if s.queue, err = policy.NewQueue(cfg.Queue); err != nil {
-		return nil, err
-	}
-	if s.placer, err = policy.NewPlacer(cfg.Placement); err != nil {
-		return nil, err
-	}
-	perRack := max(cfg.HostsPerRack, 1)
-	for gi, g := range cfg.Groups {
-		s.maxCap = append(s.maxCap, g.Cap)
-		for i := 0; i < g.Count; i++ {
-			st := models.HostOn
-			if g.Off {
-				st = models.HostOff
-			}
-			s.hosts = append(s.hosts, models.Host{Cap: g.Cap, Free: g.Cap, Group: int32(gi), Rack: int32(len(s.hosts) / perRack), State: st})
-		}
-	}
-	if len(s.hosts) == 0 {
+	if nhosts == 0 {
 		return nil, errors.New("the cluster has no hosts")
 	}
-	if len(s.hosts) > math.MaxInt32 {
-		return nil, fmt.Errorf("the cluster has %d hosts; at most %d are supported", len(s.hosts), math.MaxInt32)
-	}
-	s.acc = make([]hostAcc, len(s.hosts))
-	for h := range s.hosts {
-		s.acc[h].watts = s.powerOf(int32(h))
-	}
-	s.provUSByGroup = make([]int64, len(cfg.Groups))
-	s.placer.Init(s.hosts, rand.New(sim.NewStream(cfg.Seed, "placement/"+cfg.Placement)))
-
-	for i, src := range cfg.Sources {
-		ss := source{Source: src}
-		stream := func(what string) rand.Source { return sim.NewStream(cfg.Seed, "source/"+src.Name+"/"+what) }
-		if ss.arr, err = workload.NewArrivals(src.Arrivals, stream("arrivals")); err != nil {
-			return nil, fmt.Errorf("source %q: arrivals: %w", src.Name, err)
+	ncells := 1
+	if f := cfg.Fleet; f != nil {
+		if f.Cells < 1 || f.Delay <= 0 {
+			return nil, fmt.Errorf("a fleet needs at least one cell and a positive dispatch delay (got %d cells, %v)", f.Cells, f.Delay)
 		}
-		for _, d := range []struct {
-			name string
-			spec workload.DistSpec
-			dst  **workload.Sampler
-		}{{"tasks_per_job", orConst(src.TasksPerJob, 1), &ss.tasks}, {"cpu_cores", src.CPUCores, &ss.cpu},
-			{"memory_gib", orConst(src.MemoryGiB, 0), &ss.mem}, {"gpus", orConst(src.GPUs, 0), &ss.gpus},
-			{"runtime_s", src.RuntimeS, &ss.runtime}, {"priority", orConst(src.Priority, 0), &ss.prio}} {
-			if *d.dst, err = workload.NewSampler(d.spec, stream(d.name)); err != nil {
-				return nil, fmt.Errorf("source %q: %s: %w", src.Name, d.name, err)
+		switch f.Router {
+		case RouteRoundRobin, RouteLeastLoaded, RouteCostAware:
+		default:
+			return nil, fmt.Errorf("unknown router %q (known: %s, %s, %s)", f.Router, RouteRoundRobin, RouteLeastLoaded, RouteCostAware)
+		}
+		ncells = f.Cells
+	}
+	if int64(nhosts)*int64(ncells) > math.MaxInt32 {
+		return nil, fmt.Errorf("%d hosts; at most %d are supported", int64(nhosts)*int64(ncells), math.MaxInt32)
+	}
+	if opt.Hosts != nil && cfg.HostInterval <= 0 {
+		return nil, errors.New("host interval must be positive")
+	}
+	var sources []*source
+	for i, src := range cfg.Sources {
+		ss, err := newSource(cfg.Seed, i, src)
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, ss)
+		if src.Jobs > 0 && s.expected >= 0 {
+			s.expected += src.Jobs
+		} else {
+			s.expected = -1
+		}
+	}
+	s.expected = max(s.expected, 0)
+	for i := 0; i < ncells; i++ {
+		price := cfg.USDPerKWh
+		if cfg.Fleet != nil && len(cfg.Fleet.Prices) > 0 {
+			price = cfg.Fleet.Prices[i%len(cfg.Fleet.Prices)]
+		}
+		c, err := newCell(s, int32(i), int32(i*nhosts), price)
+		if err != nil {
+			return nil, err
+		}
+		s.cells = append(s.cells, c)
+	}
+	if cfg.Fleet == nil {
+		c := s.cells[0]
+		c.sources = sources
+		c.jobSink, c.hostSink = opt.Jobs, opt.Hosts
+		for i, src := range sources {
+			if t := src.first(); t >= 0 {
+				c.eng.Schedule(t, evArrival, int32(i), 0)
 			}
 		}
-		if len(ss.Tenants) == 0 {
-			ss.Tenants = []string{"default"}
+		return s, nil
+	}
+	// Fleet: partition 0 is the router, partition i+1 cell i. Rows are buffered per partition
+	// and written in partition order after every window, so files do not depend on workers.
+	r := &router{s: s, eng: sim.NewEngine(), sources: sources, policy: cfg.Fleet.Router, cells: s.cells,
+		load: make([]float64, ncells), capCPU: make([]float64, ncells), price: make([]float64, ncells), maxLoad: cfg.Fleet.MaxLoad}
+	if cfg.Horizon > 0 {
+		r.eng.SetHorizon(cfg.Horizon)
+	}
+	r.st.provUSByGroup = make([]int64, len(cfg.Groups))
+	for i, c := range s.cells {
+		for h := range c.hosts {
+			r.capCPU[i] += float64(c.hosts[h].Cap.CPU)
 		}
-		ss.tenantRNG = rand.New(stream("tenant"))
-		s.sources = append(s.sources, ss)
-		if src.Jobs > 0 && s.expectedJobs >= 0 {
-			s.expectedJobs += src.Jobs
-		} else {
-			s.expectedJobs = -1
-		}
-		if t := ss.arr.Next(int64(src.Start)); s.arrivalOK(&ss, t) {
-			s.eng.Schedule(sim.Time(t), evArrival, int32(i), 0)
+		r.price[i] = c.price
+	}
+	for i, src := range sources {
+		if t := src.first(); t >= 0 {
+			r.eng.Schedule(t, evArrival, int32(i), 0)
 		}
 	}
-	if s.expectedJobs < 0 {
-		s.expectedJobs = 0
+	s.router = r
+	if opt.Jobs != nil {
+		b := &rowBuf[results.JobRow]{}
+		r.jobSink = b
+		s.jobBufs = append(s.jobBufs, b)
 	}
-	if opt.Hosts != nil {
-		if cfg.HostInterval <= 0 {
-			return nil, errors.New("host interval must be positive")
+	for _, c := range s.cells {
+		if opt.Jobs != nil {
+			b := &rowBuf[results.JobRow]{}
+			c.jobSink = b
+			s.jobBufs = append(s.jobBufs, b)
 		}
-		s.eng.Schedule(cfg.HostInterval, evSample, 0, 0)
+		if opt.Hosts != nil {
+			b := &rowBuf[results.HostRow]{}
+			c.hostSink = b
+			s.hostBufs = append(s.hostBufs, b)
+		}
 	}
 	return s, nil
 }
 
-// orConst returns d, or a constant distribution of v when d is unset.
-func orConst(d workload.DistSpec, v float64) workload.DistSpec {
-	if d.Dist == "" {
-		return workload.DistSpec{Dist: "constant", Value: v}
-	}
-	return d
-}
+// rowBuf buffers a partition's rows between barriers.
+type rowBuf[R any] struct{ rows []R }
 
-func (s *Sim) arrivalOK(src *source, t int64) bool {
-	if src.Jobs > 0 && src.generated >= src.Jobs {
-		return false
-	}
-	if src.Until > 0 && sim.Time(t) >= src.Until {
-		return false
-	}
-	return t >= 0 && t < int64(sim.MaxTime)
-}
+func (b *rowBuf[R]) Write(r *R) error { b.rows = append(b.rows, *r); return nil }
 
-// powerOf is host h's power draw in its current state. Power follows CPU utilization, the
-// usual server power model (Fan, Weber & Barroso, ISCA 2007); a booting host draws its idle
-// power and a host that is off or failed its off power.
-func (s *Sim) powerOf(h int32) float64 {
-	hs := &s.hosts[h]
-	c := &s.groups[hs.Group].Curve
-	switch hs.State {
-	case models.HostOn:
-		return c.Watts(float64(hs.Cap.CPU-hs.Free.CPU) / float64(hs.Cap.CPU))
-	case models.HostBooting:
-		return c.Idle()
+func (b *rowBuf[R]) drainTo(w interface{ Write(*R) error }) error {
+	var err error
+	for i := range b.rows {
+		if err == nil {
+			err = w.Write(&b.rows[i])
+		}
 	}
-	return c.Off()
-}
-
-// advance integrates host h's allocation and power from its last change up to now.
-func (s *Sim) advance(h int32, now sim.Time) {
-	a := &s.acc[h]
-	dt := now - a.last
-	if dt <= 0 {
-		return
-	}
-	hs := &s.hosts[h]
-	fdt := float64(dt)
-	a.cpuArea += float64(hs.Cap.CPU-hs.Free.CPU) * fdt
-	a.memArea += float64(hs.Cap.Mem-hs.Free.Mem) * fdt
-	a.gpuArea += float64(hs.Cap.GPU-hs.Free.GPU) * fdt
-	a.energyJ += a.watts * fdt / 1e6
-	if hs.Provisioned() {
-		a.onUS += int64(dt)
-	}
-	a.last = now
-}
-
-func (s *Sim) queueChange(now sim.Time, delta int) {
-	s.queueArea += float64(s.queueLen) * float64(now-s.queueLast)
-	s.queueLast = now
-	s.queueLen += delta
+	clear(b.rows)
+	b.rows = b.rows[:0]
+	return err
 }
 
 // Run runs the simulation to its horizon or until no events remain.
 func (s *Sim) Run() (*Result, error) {
+	if s.router != nil {
+		return s.runFleet()
+	}
 	const progressEvery = 1 << 16
-	eng := s.eng
-	for s.err == nil {
+	c := s.cells[0]
+	eng := c.eng
+	for c.err == nil {
 		ev, ok := eng.Next()
 		if !ok {
 			break
 		}
-		switch ev.Kind {
-		case evArrival:
-			s.arrive(int(ev.A))
-		case evTaskEnd:
-			s.taskEnd(ev.A, int32(ev.B))
-		case evSample:
-			s.flushInterval(eng.Now(), true)
-			if eng.Pending() > 0 {
-				eng.After(s.cfg.HostInterval, evSample, 0, 0)
-			}
-		}
+		c.handle(ev)
 		if s.opt.Progress != nil && eng.Events()%progressEvery == 0 {
-			s.opt.Progress(s.progress())
+			s.opt.Progress(Progress{Now: eng.Now(), Horizon: eng.Horizon(), Events: eng.Events(), Submitted: c.st.submitted,
+				ExpectedJobs: s.expected, QueueLen: c.queueLen, Busy: c.busyTasks})
 		}
 	}
-	if s.err != nil {
-		return nil, s.err
+	if c.err != nil {
+		return nil, c.err
 	}
-	return s.finish()
+	c.finish(eng.Now())
+	if c.err != nil {
+		return nil, c.err
+	}
+	return s.result(nil), nil
 }
 
-func (s *Sim) progress() Progress {
-	return Progress{Now: s.eng.Now(), Horizon: s.eng.Horizon(), Events: s.eng.Events(), Submitted: s.submitted,
-		ExpectedJobs: s.expectedJobs, QueueLen: s.queueLen, Busy: s.busyTasks}
-}
-
-func (s *Sim) arrive(si int) {
-	src := &s.sources[si]
-	now := s.eng.Now()
-	src.generated++
-	if t := src.arr.Next(int64(now)); s.arrivalOK(src, t) {
-		s.eng.Schedule(sim.Time(t), evArrival, int32(si), 0)
+func (s *Sim) runFleet() (*Result, error) {
+	parts := make([]sim.Partition[fleetMsg], 0, len(s.cells)+1)
+	parts = append(parts, s.router)
+	for _, c := range s.cells {
+		parts = append(parts, c)
 	}
-
-	// Draw the job. Each quantity has its own stream, so changing one distribution does not
-	// change the others' samples.
-	ntasks := int32(max(1, math.Min(math.Round(src.tasks.Sample()), 1<<20)))
-	d := models.Resources{
-		CPU: max(1, clampInt(math.Round(src.cpu.Sample()*1000))),
-		Mem: max(0, clampInt(math.Round(src.mem.Sample()*(1<<30)))),
-		GPU: max(0, clampInt(math.Round(src.gpus.Sample()))),
+	horizon := sim.MaxTime
+	if s.cfg.Horizon > 0 {
+		horizon = s.cfg.Horizon
 	}
-	prio := int32(clampInt(math.Round(src.prio.Sample())))
-	tenant := int32(0)
-	if len(src.Tenants) > 1 {
-		tenant = int32(src.tenantRNG.IntN(len(src.Tenants)))
-	}
-	s.nextJobID++
-	s.submitted++
-	j := job{id: s.nextJobID, source: int32(si), tenant: tenant, priority: prio, ntasks: ntasks, host: -1,
-		demand: d, submit: now, start: -1, deadline: -1, live: true}
-	ji := s.allocJob(j)
-	jp := &s.jobs[ji]
-
-	fits := false
-	for _, c := range s.maxCap {
-		if c.Fits(d) {
-			fits = true
-			break
+	var err error
+	var last sim.Time
+	p := &sim.Parallel[fleetMsg]{Parts: parts, Lookahead: s.cfg.Fleet.Delay, Horizon: horizon, Workers: s.opt.Workers}
+	p.OnWindow = func(end sim.Time) {
+		last = end
+		if e := s.drain(); e != nil && err == nil {
+			err = e
 		}
-	}
-	for k := int32(0); k < ntasks; k++ {
-		rt := sim.Time(max(1, clampInt(math.Round(src.runtime.Sample()*1e6))))
-		jp.maxRuntime = max(jp.maxRuntime, rt)
-		if !fits {
-			continue
-		}
-		s.queue.Push(policy.Entry{Ref: ji, Index: k, Job: jp.id, Priority: prio, Submit: now, Runtime: rt, Demand: d})
-		s.queueChange(now, 1)
-		s.tasksArrived++
-	}
-	if src.DeadlineX > 0 {
-		jp.deadline = now + sim.Time(math.Min(src.DeadlineX*float64(jp.maxRuntime), float64(sim.MaxTime-now)))
-	}
-	if !fits {
-		s.endJob(ji, results.StatusRejected, now)
-		return
-	}
-	s.schedule()
-}
-
-func clampInt(x float64) int64 {
-	const lim = 1 << 62
-	if x > lim {
-		return lim
-	}
-	if x < -lim || x != x {
-		return -lim
-	}
-	return int64(x)
-}
-
-// schedule starts waiting tasks in the order the queue discipline gives, until the front task
-// does not fit anywhere.
-func (s *Sim) schedule() {
-	for {
-		e, ok := s.queue.Front()
-		if !ok {
-			return
-		}
-		h := s.placer.Place(e.Demand)
-		if h < 0 {
-			return
-		}
-		s.queue.PopFront()
-		s.startTask(&e, h)
-	}
-}
-
-func (s *Sim) startTask(e *policy.Entry, h int32) {
-	now := s.eng.Now()
-	s.advance(h, now)
-	hs := &s.hosts[h]
-	hs.Free = hs.Free.Sub(e.Demand)
-	hs.Tasks++
-	s.acc[h].watts = s.powerOf(h)
-	s.placer.Update(h)
-	s.queueChange(now, -1)
-	s.busyTasks++
-
-	jp := &s.jobs[e.Ref]
-	if jp.started == 0 {
-		jp.start = now
-		jp.host = h
-	}
-	jp.started++
-	s.tasksStarted++
-	s.taskWaitSumUS += float64(now - jp.submit)
-	s.eng.After(e.Runtime, evTaskEnd, h, int64(e.Ref))
-}
-
-func (s *Sim) taskEnd(h, ji int32) {
-	now := s.eng.Now()
-	jp := &s.jobs[ji]
-	s.advance(h, now)
-	hs := &s.hosts[h]
-	hs.Free = hs.Free.Add(jp.demand)
-	hs.Tasks--
-	s.acc[h].watts = s.powerOf(h)
-	s.placer.Update(h)
-	s.busyTasks--
-	jp.done++
-	if jp.done == jp.ntasks {
-		s.endJob(ji, results.StatusFinished, now)
-	}
-	s.schedule()
-}
-
-func (s *Sim) allocJob(j job) int32 {
-	if n := len(s.freeJobs); n > 0 {
-		ji := s.freeJobs[n-1]
-		s.freeJobs = s.freeJobs[:n-1]
-		s.jobs[ji] = j
-		return ji
-	}
-	s.jobs = append(s.jobs, j)
-	return int32(len(s.jobs) - 1)
-}
-
-// boundedSlowdownTau is the 10 s threshold of the bounded slowdown (Feitelson, Rudolph,
-// Schwiegelshohn, Sevcik & Wong, "Theory and practice in parallel job scheduling", JSSPP 1997):
-// bsld = max(1, response / max(runtime, τ)).
-const boundedSlowdownTau = 10 * sim.Second
-
-// endJob records job ji in its terminal state and frees it.
-func (s *Sim) endJob(ji int32, status string, now sim.Time) {
-	jp := &s.jobs[ji]
-	violated := false
-	switch status {
-	case results.StatusFinished:
-		s.finished++
-		resp := now - jp.submit
-		s.bsldSum += math.Max(1, float64(resp)/float64(max(jp.maxRuntime, boundedSlowdownTau)))
-	case results.StatusRejected:
-		s.rejected++
-	case results.StatusUnfinished:
-		s.unfinished++
-	}
-	if status != results.StatusRejected {
-		if jp.start >= 0 {
-			w := int64(jp.start - jp.submit)
-			s.waits = append(s.waits, w)
-			violated = sim.Time(w) > s.cfg.MaxWait
-		} else {
-			violated = now-jp.submit > s.cfg.MaxWait
-		}
-		if jp.deadline >= 0 && now > jp.deadline {
-			violated = true
-		}
-	}
-	if violated {
-		s.sloViolations++
-	}
-	if s.opt.Jobs != nil {
-		src := &s.sources[jp.source]
-		end := sim.Time(-1)
-		if status == results.StatusFinished {
-			end = now
-		}
-		s.row = results.JobRow{JobID: jp.id, Source: src.Name, Tenant: src.Tenants[jp.tenant], Priority: jp.priority,
-			Tasks: jp.ntasks, CPUMilli: jp.demand.CPU, MemBytes: jp.demand.Mem, GPUs: int32(jp.demand.GPU),
-			SubmitUS: int64(jp.submit), StartUS: int64(jp.start), EndUS: int64(end), RuntimeUS: int64(jp.maxRuntime),
-			DeadlineUS: int64(jp.deadline), Status: status, HostID: jp.host, SLOViolated: violated}
-		if err := s.opt.Jobs.Write(&s.row); err != nil && s.err == nil {
-			s.err = err
-		}
-	}
-	jp.live = false
-	s.freeJobs = append(s.freeJobs, ji)
-}
-
-// flushInterval closes the current host interval at now: every host is integrated up to now,
-// its interval figures are emitted (if write) and added to the run totals.
-func (s *Sim) flushInterval(now sim.Time, write bool) {
-	iv := now - s.intervalStart
-	var row results.HostRow
-	for h := range s.hosts {
-		s.advance(int32(h), now)
-		a := &s.acc[h]
-		hs := &s.hosts[h]
-		s.totCPUArea += a.cpuArea
-		s.totMemArea += a.memArea
-		s.totCapCPUArea += float64(hs.Cap.CPU) * float64(a.onUS)
-		s.totCapMemArea += float64(hs.Cap.Mem) * float64(a.onUS)
-		s.totEnergyJ += a.energyJ
-		s.provUSByGroup[hs.Group] += a.onUS
-		if write && s.opt.Hosts != nil && iv > 0 {
-			fiv := float64(iv)
-			row = results.HostRow{TimeUS: int64(s.intervalStart), IntervalUS: int64(iv), HostID: int32(h),
-				Group: s.groups[hs.Group].Name, Rack: hs.Rack,
-				CPUUtil: a.cpuArea / (float64(hs.Cap.CPU) * fiv), MemUtil: a.memArea / (float64(hs.Cap.Mem) * fiv),
-				PowerW: a.energyJ * 1e6 / fiv, EnergyJ: a.energyJ, OnFrac: float64(a.onUS) / fiv}
-			if hs.Cap.GPU > 0 {
-				row.GPUUtil = a.gpuArea / (float64(hs.Cap.GPU) * fiv)
+		if s.opt.Progress != nil {
+			var ev uint64
+			q, busy := 0, 0
+			for _, c := range s.cells {
+				ev += c.eng.Events()
+				q += c.queueLen
+				busy += c.busyTasks
 			}
-			if err := s.opt.Hosts.Write(&row); err != nil && s.err == nil {
-				s.err = err
-			}
+			s.opt.Progress(Progress{Now: end, Horizon: horizon, Events: ev + s.router.eng.Events(),
+				Submitted: s.router.st.submitted, ExpectedJobs: s.expected, QueueLen: q, Busy: busy})
 		}
-		*a = hostAcc{last: now, watts: a.watts}
 	}
-	s.intervalStart = now
+	ps := p.Run()
+	if err == nil {
+		err = s.router.err
+	}
+	for _, c := range s.cells {
+		if err == nil {
+			err = c.err
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The run ends at the horizon, or at the last window's last event.
+	end := horizon
+	if end == sim.MaxTime {
+		end = 0
+		for _, c := range s.cells {
+			end = max(end, c.eng.Now())
+		}
+		end = max(end, s.router.eng.Now(), min(last, 0))
+	}
+	for _, c := range s.cells {
+		c.finish(end)
+	}
+	if err := s.drain(); err != nil {
+		return nil, err
+	}
+	for _, c := range s.cells {
+		if c.err != nil {
+			return nil, c.err
+		}
+	}
+	s.router.st.end = end
+	s.router.st.events = int64(s.router.eng.Events())
+	return s.result(&ps), nil
 }
 
-func (s *Sim) finish() (*Result, error) {
-	now := s.eng.Now()
-	s.queueChange(now, 0)
-	s.flushInterval(now, true)
-	// Jobs still queued or running are unfinished; emit them in job-id order.
-	var live []int32
-	for ji := range s.jobs {
-		if s.jobs[ji].live {
-			live = append(live, int32(ji))
+// drain writes the partitions' buffered rows in partition order.
+func (s *Sim) drain() error {
+	for _, b := range s.jobBufs {
+		if err := b.drainTo(s.opt.Jobs); err != nil {
+			return err
 		}
 	}
-	slices.SortFunc(live, func(a, b int32) int { return int(s.jobs[a].id - s.jobs[b].id) })
-	for _, ji := range live {
-		s.endJob(ji, results.StatusUnfinished, now)
+	for _, b := range s.hostBufs {
+		if err := b.drainTo(s.opt.Hosts); err != nil {
+			return err
+		}
 	}
-	if s.err != nil {
-		return nil, s.err
-	}
+	return nil
+}
 
-	r := &Result{TasksStarted: s.tasksStarted}
+// result merges the partitions' totals, in partition order, into the run's figures.
+func (s *Sim) result(ps *sim.ParallelStats) *Result {
+	var all []*stats
+	if s.router != nil {
+		all = append(all, &s.router.st)
+	}
+	for _, c := range s.cells {
+		all = append(all, &c.st)
+	}
+	var t stats
+	t.provUSByGroup = make([]int64, len(s.groups))
+	for _, st := range all {
+		t.waits = append(t.waits, st.waits...)
+		t.submitted += st.submitted
+		t.finished += st.finished
+		t.rejected += st.rejected
+		t.unfinished += st.unfinished
+		t.sloViolations += st.sloViolations
+		t.bsldSum += st.bsldSum
+		t.cpuArea += st.cpuArea
+		t.memArea += st.memArea
+		t.capCPUArea += st.capCPUArea
+		t.capMemArea += st.capMemArea
+		t.energyJ += st.energyJ
+		t.energyUSD += st.energyUSD
+		for g, us := range st.provUSByGroup {
+			t.provUSByGroup[g] += us
+		}
+		t.queueArea += st.queueArea
+		t.tasksArrived += st.tasksArrived
+		t.tasksStarted += st.tasksStarted
+		t.taskWaitSumUS += st.taskWaitSumUS
+		t.events += st.events
+		t.end = max(t.end, st.end)
+	}
+	now := t.end
+	r := &Result{TasksStarted: t.tasksStarted, Parallel: ps}
 	sum := &r.Summary
 	sum.Scenario, sum.Seed = s.cfg.Scenario, s.cfg.Seed
-	sum.JobsSubmitted, sum.JobsFinished, sum.JobsRejected, sum.JobsUnfinished = s.submitted, s.finished, s.rejected, s.unfinished
-	sum.SLOViolations = s.sloViolations
-	if n := len(s.waits); n > 0 {
+	sum.JobsSubmitted, sum.JobsFinished, sum.JobsRejected, sum.JobsUnfinished = t.submitted, t.finished, t.rejected, t.unfinished
+	sum.SLOViolations = t.sloViolations
+	if n := len(t.waits); n > 0 {
 		var tot float64
-		for _, w := range s.waits {
+		for _, w := range t.waits {
 			tot += float64(w)
 		}
 		sum.MeanWaitS = tot / float64(n) / 1e6
-		slices.Sort(s.waits)
-		sum.P50WaitS = float64(s.waits[nearestRank(n, 0.50)]) / 1e6
-		sum.P99WaitS = float64(s.waits[nearestRank(n, 0.99)]) / 1e6
+		slices.Sort(t.waits)
+		sum.P50WaitS = float64(t.waits[nearestRank(n, 0.50)]) / 1e6
+		sum.P99WaitS = float64(t.waits[nearestRank(n, 0.99)]) / 1e6
 	}
-	if s.finished > 0 {
-		sum.MeanBoundedSlowdown = s.bsldSum / float64(s.finished)
+	if t.finished > 0 {
+		sum.MeanBoundedSlowdown = t.bsldSum / float64(t.finished)
 	}
-	if s.totCapCPUArea > 0 {
-		sum.CPUUtilization = s.totCPUArea / s.totCapCPUArea
-		sum.MemUtilization = s.totMemArea / s.totCapMemArea
+	if t.capCPUArea > 0 {
+		sum.CPUUtilization = t.cpuArea / t.capCPUArea
+		sum.MemUtilization = t.memArea / t.capMemArea
 	}
-	sum.EnergyKWh = power.JToKWh(s.totEnergyJ)
+	sum.EnergyKWh = power.JToKWh(t.energyJ)
 	sum.FacilityEnergyKWh = power.FacilityEnergyKWh(sum.EnergyKWh, s.cfg.PUE)
 	var provUS int64
-	for gi, us := range s.provUSByGroup {
+	for gi, us := range t.provUSByGroup {
 		g := &s.groups[gi]
 		sum.CapexUSD += power.CapexUSD(g.CapexUSD, g.LifetimeUS, us)
 		provUS += us
 	}
-	sum.EnergyUSD = power.EnergyUSD(sum.EnergyKWh, s.cfg.PUE, s.cfg.USDPerKWh)
+	// Energy cost = IT energy × PUE × price, summed over cells (prices may differ per cell).
+	sum.EnergyUSD = t.energyUSD * s.cfg.PUE
 	sum.CostUSD = sum.CapexUSD + sum.EnergyUSD
 	sum.CarbonKg = power.CarbonKg(sum.EnergyKWh, s.cfg.PUE, s.cfg.CarbonGPerKWh)
 	sum.HostHours = float64(provUS) / 3.6e9
 	sum.SimTimeS = now.Seconds()
-	sum.Events = int64(s.eng.Events())
+	sum.Events = t.events
 	if now > 0 {
-		r.MeanQueueLen = s.queueArea / float64(now)
-		r.ArrivalRate = float64(s.tasksArrived) / now.Seconds()
+		r.MeanQueueLen = t.queueArea / float64(now)
+		r.ArrivalRate = float64(t.tasksArrived) / now.Seconds()
 	}
-	if s.tasksStarted > 0 {
-		r.MeanTaskWaitS = s.taskWaitSumUS / float64(s.tasksStarted) / 1e6
+	if t.tasksStarted > 0 {
+		r.MeanTaskWaitS = t.taskWaitSumUS / float64(t.tasksStarted) / 1e6
 	}
-	return r, nil
+	return r
 }
 
 // nearestRank is the index of the p-quantile of n sorted values by the nearest-rank method
@@ -650,3 +449,7 @@ func nearestRank(n int, p float64) int {
 	k := int(math.Ceil(p*float64(n))) - 1
 	return min(max(k, 0), n-1)
 }
+
+func randFor(seed uint64, name string) *rand.Rand { return rand.New(sim.NewStream(seed, name)) }
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -157,7 +157,7 @@ func TestConservationAndNoOvercommit(t *testing.T) {
 				}
 				return int(a.cpu - b.cpu)
 			})
-			capc := s.hosts[h].Cap
+			capc := s.cells[0].hosts[h].Cap
 			var cpu, mem int64
 			for _, c := range ch {
 				cpu += c.cpu

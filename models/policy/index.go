@@ -105,10 +105,10 @@ func (b *bitset) prev(i int) int {
 // fit for the last; both then walk that bucket (and, only if memory or GPUs do not fit, the
 // following ones). Updates are O(1) plus the bitset's O(log64 n).
 type cpuBuckets struct {
-	hosts      []models.Host
-	head       []int32 // per bucket: first host, -1 if empty
-	next, prev []int32 // per host: neighbours in its bucket
-	key        []int32 // per host: its bucket, -1 if not indexed
+	hosts      []models.Host // the hosts of one class, indexed locally
+	head       []int32       // per bucket: first host, -1 if empty
+	next, prev []int32       // per host: neighbours in its bucket
+	key        []int32       // per host: its bucket, -1 if not indexed
 	nonEmpty   bitset
 }
 
@@ -281,4 +281,84 @@ func (t *maxTree) search(i, lo, hi int, d models.Resources, from int) int32 {
 		return r
 	}
 	return t.search(2*i+1, mid, hi, d, from)
+}
+
+// classIndex keeps one cpuBuckets per host class (hosts of identical capacity, e.g. a host
+// group). A task is only looked for in the classes whose capacity can hold it, so a GPU task
+// never walks CPU-only hosts and a large-memory task never walks small-memory ones: the walk
+// within a bucket only meets hosts whose capacity fits, which keeps best and worst fit close to
+// O(log H) even when a secondary dimension binds.
+type classIndex struct {
+	all     []models.Host
+	caps    []models.Resources
+	classes []cpuBuckets
+	members [][]int32 // class → global host indices
+	classOf []int32   // global host → class
+	localOf []int32   // global host → index within its class
+	views   [][]models.Host
+}
+
+func (x *classIndex) init(hosts []models.Host) {
+	x.all = hosts
+	x.classOf = make([]int32, len(hosts))
+	x.localOf = make([]int32, len(hosts))
+	for h := range hosts {
+		k := -1
+		for i, c := range x.caps {
+			if c == hosts[h].Cap {
+				k = i
+				break
+			}
+		}
+		if k < 0 {
+			k = len(x.caps)
+			x.caps = append(x.caps, hosts[h].Cap)
+			x.members = append(x.members, nil)
+		}
+		x.classOf[h] = int32(k)
+		x.localOf[h] = int32(len(x.members[k]))
+		x.members[k] = append(x.members[k], int32(h))
+	}
+	// Each class indexes a private copy of its hosts' state, refreshed on update.
+	x.classes = make([]cpuBuckets, len(x.caps))
+	x.views = make([][]models.Host, len(x.caps))
+	for k, m := range x.members {
+		v := make([]models.Host, len(m))
+		for i, h := range m {
+			v[i] = hosts[h]
+		}
+		x.views[k] = v
+		x.classes[k].init(v)
+	}
+}
+
+func (x *classIndex) update(h int32) {
+	k, i := x.classOf[h], x.localOf[h]
+	x.views[k][i] = x.all[h]
+	x.classes[k].update(i)
+}
+
+// place returns the best-fitting (best) or worst-fitting host over the classes that can hold d.
+func (x *classIndex) place(d models.Resources, best bool) int32 {
+	found, freeCPU := int32(-1), int64(0)
+	for k := range x.classes {
+		if !x.caps[k].Fits(d) {
+			continue
+		}
+		var i int32
+		if best {
+			i = x.classes[k].bestFit(d)
+		} else {
+			i = x.classes[k].worstFit(d)
+		}
+		if i < 0 {
+			continue
+		}
+		h := x.members[k][i]
+		f := x.all[h].Free.CPU
+		if found < 0 || (best && f < freeCPU) || (!best && f > freeCPU) {
+			found, freeCPU = h, f
+		}
+	}
+	return found
 }

@@ -1,0 +1,524 @@
+package dc
+
+import (
+	"math"
+	"slices"
+
+	"github.com/dcsim/dcsim/models"
+	"github.com/dcsim/dcsim/models/policy"
+	"github.com/dcsim/dcsim/results"
+	"github.com/dcsim/dcsim/sim"
+)
+
+// Event kinds.
+const (
+	evArrival uint32 = iota // A = source index (sources owned by this partition)
+	evTaskEnd               // A = host (cell-local), B = job slot
+	evSample                // host time-series interval boundary
+	evDeliver               // A job dispatched by the router reaches the cell; B = inbox slot
+	evDone                  // router: a cell reports a finished job; A = cell, B = its CPU demand (millicores × tasks)
+)
+
+type job struct {
+	id         int64
+	source     int32
+	tenant     int32
+	priority   int32
+	ntasks     int32
+	started    int32
+	done       int32
+	host       int32
+	demand     models.Resources
+	submit     sim.Time
+	start      sim.Time
+	deadline   sim.Time
+	maxRuntime sim.Time
+	live       bool
+}
+
+// hostAcc integrates a host's allocation and power exactly between changes.
+type hostAcc struct {
+	last    sim.Time
+	watts   float64
+	cpuArea float64 // allocated millicore·µs in the current interval
+	memArea float64 // allocated byte·µs
+	gpuArea float64
+	energyJ float64 // IT energy in the current interval
+	onUS    int64   // provisioned µs in the current interval
+}
+
+// stats are a partition's run totals; a run's totals are their merge in partition order.
+type stats struct {
+	waits         []int64 // waits of started jobs, µs
+	submitted     int64
+	finished      int64
+	rejected      int64
+	unfinished    int64
+	sloViolations int64
+	bsldSum       float64
+	cpuArea       float64
+	memArea       float64
+	capCPUArea    float64
+	capMemArea    float64
+	energyJ       float64
+	energyUSD     float64 // IT energy × price (per cell price), before PUE
+	provUSByGroup []int64
+	queueArea     float64
+	tasksArrived  int64
+	tasksStarted  int64
+	taskWaitSumUS float64
+	events        int64
+	end           sim.Time
+}
+
+// cell is one cluster: hosts, a queue discipline, a placement policy and an engine. In a
+// single-cluster run it is the whole simulation and owns the sources; in a fleet it is one
+// partition and receives jobs from the router.
+type cell struct {
+	s        *Sim
+	idx      int32
+	hostBase int32 // global id of host 0
+	price    float64
+	eng      *sim.Engine
+	hosts    []models.Host
+	acc      []hostAcc
+	queue    policy.Queue
+	placer   policy.Placer
+	maxCap   []models.Resources // per group capacity, for the "can never fit" check
+	sources  []*source          // single-cluster runs only
+	scratch  []sim.Time
+
+	jobs      []job
+	freeJobs  []int32
+	inbox     []jobSpec // fleet: dispatched jobs waiting for their delivery time
+	freeInbox []int32
+	out       *sim.Outbox[fleetMsg] // fleet: set during Advance
+
+	jobSink  JobSink
+	hostSink HostSink
+	row      results.JobRow
+	err      error
+
+	// blocked remembers the queue front that last failed to place (its demand, at
+	// releases == blockedAt). Starting tasks only takes capacity away, and a task end changes one
+	// host, so the front can only become placeable when a task end leaves its host able to hold
+	// it; releases counts exactly those. Until then a scheduling pass costs O(1) instead of a
+	// placement search.
+	releases      uint64
+	blockedDemand models.Resources
+	blockedAt     uint64
+	blockedRef    int32
+	blockedIdx    int32
+	queueLen      int
+	queueLast     sim.Time
+	busyTasks     int
+	intervalStart sim.Time
+	nextSample    sim.Time
+	sampling      bool
+	st            stats
+}
+
+func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
+	c := &cell{s: s, idx: idx, hostBase: hostBase, price: price, eng: sim.NewEngine(), blockedRef: -1}
+	if s.cfg.Horizon > 0 {
+		c.eng.SetHorizon(s.cfg.Horizon)
+	}
+	var err error
+	if c.queue, err = policy.NewQueue(s.cfg.Queue); err != nil {
+		return nil, err
+	}
+	if c.placer, err = policy.NewPlacer(s.cfg.Placement); err != nil {
+		return nil, err
+	}
+	perRack := max(s.cfg.HostsPerRack, 1)
+	for gi, g := range s.cfg.Groups {
+		c.maxCap = append(c.maxCap, g.Cap)
+		for i := 0; i < g.Count; i++ {
+			st := models.HostOn
+			if g.Off {
+				st = models.HostOff
+			}
+			rack := (int(hostBase) + len(c.hosts)) / perRack
+			c.hosts = append(c.hosts, models.Host{Cap: g.Cap, Free: g.Cap, Group: int32(gi), Rack: int32(rack), State: st})
+		}
+	}
+	c.acc = make([]hostAcc, len(c.hosts))
+	for h := range c.hosts {
+		c.acc[h].watts = c.powerOf(int32(h))
+	}
+	c.st.provUSByGroup = make([]int64, len(s.cfg.Groups))
+	name := "placement/" + s.cfg.Placement
+	if s.cfg.Fleet != nil {
+		name = "cell/" + itoa(int(idx)) + "/" + name
+	}
+	c.placer.Init(c.hosts, randFor(s.cfg.Seed, name))
+	if s.opt.Hosts != nil {
+		c.nextSample = s.cfg.HostInterval
+	}
+	return c, nil
+}
+
+// fits reports whether a task of demand d fits some host group of the cell.
+func (c *cell) fits(d models.Resources) bool {
+	for _, m := range c.maxCap {
+		if m.Fits(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// powerOf is host h's power draw in its current state. Power follows CPU utilization, the
+// usual server power model (Fan, Weber & Barroso, ISCA 2007); a booting host draws its idle
+// power and a host that is off or failed its off power.
+func (c *cell) powerOf(h int32) float64 {
+	hs := &c.hosts[h]
+	cv := &c.s.groups[hs.Group].Curve
+	switch hs.State {
+	case models.HostOn:
+		return cv.Watts(float64(hs.Cap.CPU-hs.Free.CPU) / float64(hs.Cap.CPU))
+	case models.HostBooting:
+		return cv.Idle()
+	}
+	return cv.Off()
+}
+
+// advance integrates host h's allocation and power from its last change up to now.
+func (c *cell) advance(h int32, now sim.Time) {
+	a := &c.acc[h]
+	dt := now - a.last
+	if dt <= 0 {
+		return
+	}
+	hs := &c.hosts[h]
+	fdt := float64(dt)
+	a.cpuArea += float64(hs.Cap.CPU-hs.Free.CPU) * fdt
+	a.memArea += float64(hs.Cap.Mem-hs.Free.Mem) * fdt
+	a.gpuArea += float64(hs.Cap.GPU-hs.Free.GPU) * fdt
+	a.energyJ += a.watts * fdt / 1e6
+	if hs.Provisioned() {
+		a.onUS += int64(dt)
+	}
+	a.last = now
+}
+
+func (c *cell) queueChange(now sim.Time, delta int) {
+	c.st.queueArea += float64(c.queueLen) * float64(now-c.queueLast)
+	c.queueLast = now
+	c.queueLen += delta
+}
+
+// handle dispatches one event. A switch, not an interface call per event.
+func (c *cell) handle(ev sim.Event) {
+	now := ev.Time
+	if !c.sampling && c.hostSink != nil && ev.Kind != evSample {
+		c.catchUpSampling(now)
+	}
+	switch ev.Kind {
+	case evArrival:
+		src := c.sources[ev.A]
+		c.s.nextJobID++
+		js := src.draw(now, c.s.nextJobID, &c.scratch, false)
+		if t := src.nextAfter(now); t >= 0 {
+			c.eng.Schedule(t, evArrival, ev.A, 0)
+		}
+		c.st.submitted++
+		c.submit(&js, now)
+	case evDeliver:
+		slot := int32(ev.B)
+		c.submit(&c.inbox[slot], now)
+		c.inbox[slot] = jobSpec{}
+		c.freeInbox = append(c.freeInbox, slot)
+	case evTaskEnd:
+		c.taskEnd(ev.A, int32(ev.B))
+	case evSample:
+		c.flushInterval(now, true)
+		c.nextSample = now + c.s.cfg.HostInterval
+		if c.eng.Pending() > 0 {
+			c.eng.Schedule(c.nextSample, evSample, 0, 0)
+		} else {
+			c.sampling = false
+		}
+	}
+}
+
+// catchUpSampling closes the intervals that passed while the cell had no events (sampling stops
+// when a cell runs dry, so that a run without horizon ends) and restarts sampling.
+func (c *cell) catchUpSampling(now sim.Time) {
+	for c.nextSample <= now && c.nextSample > 0 {
+		c.flushInterval(c.nextSample, true)
+		c.nextSample += c.s.cfg.HostInterval
+	}
+	c.eng.Schedule(c.nextSample, evSample, 0, 0)
+	c.sampling = true
+}
+
+// submit admits job js arriving at the cell now.
+func (c *cell) submit(js *jobSpec, now sim.Time) {
+	ji := c.allocJob(job{id: js.id, source: js.source, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
+		host: -1, demand: js.demand, submit: js.submit, start: -1, deadline: js.deadline, maxRuntime: js.maxRuntime, live: true})
+	if !c.fits(js.demand) {
+		c.endJob(ji, results.StatusRejected, now)
+		return
+	}
+	for k := int32(0); k < js.ntasks; k++ {
+		c.queue.Push(policy.Entry{Ref: ji, Index: k, Job: js.id, Priority: js.priority, Submit: js.submit, Runtime: js.runtime(k), Demand: js.demand})
+	}
+	c.queueChange(now, int(js.ntasks))
+	c.st.tasksArrived += int64(js.ntasks)
+	c.schedule()
+}
+
+// schedule starts waiting tasks in the order the queue discipline gives, until the front task
+// does not fit anywhere.
+func (c *cell) schedule() {
+	for {
+		e, ok := c.queue.Front()
+		if !ok {
+			return
+		}
+		if e.Ref == c.blockedRef && e.Index == c.blockedIdx && c.releases == c.blockedAt {
+			return
+		}
+		h := c.placer.Place(e.Demand)
+		if h < 0 {
+			c.blockedRef, c.blockedIdx, c.blockedAt, c.blockedDemand = e.Ref, e.Index, c.releases, e.Demand
+			return
+		}
+		c.queue.PopFront()
+		c.startTask(&e, h)
+	}
+}
+
+func (c *cell) startTask(e *policy.Entry, h int32) {
+	now := c.eng.Now()
+	c.advance(h, now)
+	hs := &c.hosts[h]
+	hs.Free = hs.Free.Sub(e.Demand)
+	hs.Tasks++
+	c.acc[h].watts = c.powerOf(h)
+	c.placer.Update(h)
+	c.queueChange(now, -1)
+	c.busyTasks++
+
+	jp := &c.jobs[e.Ref]
+	if jp.started == 0 {
+		jp.start = now
+		jp.host = h
+	}
+	jp.started++
+	c.st.tasksStarted++
+	c.st.taskWaitSumUS += float64(now - jp.submit)
+	c.eng.After(e.Runtime, evTaskEnd, h, int64(e.Ref))
+}
+
+func (c *cell) taskEnd(h, ji int32) {
+	now := c.eng.Now()
+	jp := &c.jobs[ji]
+	c.advance(h, now)
+	hs := &c.hosts[h]
+	hs.Free = hs.Free.Add(jp.demand)
+	hs.Tasks--
+	if hs.Free.Fits(c.blockedDemand) {
+		c.releases++
+	}
+	c.acc[h].watts = c.powerOf(h)
+	c.placer.Update(h)
+	c.busyTasks--
+	jp.done++
+	if jp.done == jp.ntasks {
+		if c.out != nil { // tell the router, which tracks routed load
+			c.out.Send(now, 0, now+c.s.cfg.Fleet.Delay, fleetMsg{done: jp.demand.CPU * int64(jp.ntasks)})
+		}
+		c.endJob(ji, results.StatusFinished, now)
+	}
+	c.schedule()
+}
+
+func (c *cell) allocJob(j job) int32 {
+	if n := len(c.freeJobs); n > 0 {
+		ji := c.freeJobs[n-1]
+		c.freeJobs = c.freeJobs[:n-1]
+		c.jobs[ji] = j
+		return ji
+	}
+	c.jobs = append(c.jobs, j)
+	return int32(len(c.jobs) - 1)
+}
+
+// boundedSlowdownTau is the 10 s threshold of the bounded slowdown (Feitelson, Rudolph,
+// Schwiegelshohn, Sevcik & Wong, "Theory and practice in parallel job scheduling", JSSPP 1997):
+// bsld = max(1, response / max(runtime, τ)).
+const boundedSlowdownTau = 10 * sim.Second
+
+// endJob records job ji in its terminal state and frees it.
+func (c *cell) endJob(ji int32, status string, now sim.Time) {
+	jp := &c.jobs[ji]
+	violated := c.st.account(jp, status, now, c.s.cfg.MaxWait)
+	if c.jobSink != nil {
+		end := sim.Time(-1)
+		if status == results.StatusFinished {
+			end = now
+		}
+		host := jp.host
+		if host >= 0 {
+			host += c.hostBase
+		}
+		src := &c.s.cfg.Sources[jp.source]
+		c.row = results.JobRow{JobID: jp.id, Source: src.Name, Tenant: tenantName(src, jp.tenant), Priority: jp.priority,
+			Tasks: jp.ntasks, CPUMilli: jp.demand.CPU, MemBytes: jp.demand.Mem, GPUs: int32(jp.demand.GPU),
+			SubmitUS: int64(jp.submit), StartUS: int64(jp.start), EndUS: int64(end), RuntimeUS: int64(jp.maxRuntime),
+			DeadlineUS: int64(jp.deadline), Status: status, HostID: host, Cell: c.idx, SLOViolated: violated}
+		if err := c.jobSink.Write(&c.row); err != nil && c.err == nil {
+			c.err = err
+		}
+	}
+	jp.live = false
+	c.freeJobs = append(c.freeJobs, ji)
+}
+
+func tenantName(src *Source, i int32) string {
+	if len(src.Tenants) == 0 {
+		return "default"
+	}
+	return src.Tenants[i]
+}
+
+// account adds a job in its terminal state to the totals and reports whether it violated the
+// SLO: it waited longer than maxWait (or, never started, has been waiting longer), or missed
+// its deadline. Rejected jobs are counted apart and are not SLO violations.
+func (st *stats) account(jp *job, status string, now, maxWait sim.Time) bool {
+	violated := false
+	switch status {
+	case results.StatusFinished:
+		st.finished++
+		resp := now - jp.submit
+		st.bsldSum += math.Max(1, float64(resp)/float64(max(jp.maxRuntime, boundedSlowdownTau)))
+	case results.StatusRejected:
+		st.rejected++
+		return false
+	case results.StatusUnfinished:
+		st.unfinished++
+	}
+	if jp.start >= 0 {
+		w := int64(jp.start - jp.submit)
+		st.waits = append(st.waits, w)
+		violated = sim.Time(w) > maxWait
+	} else {
+		violated = now-jp.submit > maxWait
+	}
+	if jp.deadline >= 0 && now > jp.deadline {
+		violated = true
+	}
+	if violated {
+		st.sloViolations++
+	}
+	return violated
+}
+
+// flushInterval closes the current host interval at now: every host is integrated up to now,
+// its interval figures are emitted (if write) and added to the run totals.
+func (c *cell) flushInterval(now sim.Time, write bool) {
+	iv := now - c.intervalStart
+	var row results.HostRow
+	for h := range c.hosts {
+		c.advance(int32(h), now)
+		a := &c.acc[h]
+		hs := &c.hosts[h]
+		c.st.cpuArea += a.cpuArea
+		c.st.memArea += a.memArea
+		c.st.capCPUArea += float64(hs.Cap.CPU) * float64(a.onUS)
+		c.st.capMemArea += float64(hs.Cap.Mem) * float64(a.onUS)
+		c.st.energyJ += a.energyJ
+		c.st.provUSByGroup[hs.Group] += a.onUS
+		if write && c.hostSink != nil && iv > 0 {
+			fiv := float64(iv)
+			row = results.HostRow{TimeUS: int64(c.intervalStart), IntervalUS: int64(iv), HostID: c.hostBase + int32(h),
+				Group: c.s.groups[hs.Group].Name, Rack: hs.Rack, Cell: c.idx,
+				CPUUtil: a.cpuArea / (float64(hs.Cap.CPU) * fiv), MemUtil: a.memArea / (float64(hs.Cap.Mem) * fiv),
+				PowerW: a.energyJ * 1e6 / fiv, EnergyJ: a.energyJ, OnFrac: float64(a.onUS) / fiv}
+			if hs.Cap.GPU > 0 {
+				row.GPUUtil = a.gpuArea / (float64(hs.Cap.GPU) * fiv)
+			}
+			if err := c.hostSink.Write(&row); err != nil && c.err == nil {
+				c.err = err
+			}
+		}
+		*a = hostAcc{last: now, watts: a.watts}
+	}
+	c.intervalStart = now
+}
+
+// finish closes the cell at the run's end time: the last intervals are flushed and every job
+// still queued, running or in transit is written as unfinished, in job-id order.
+func (c *cell) finish(end sim.Time) {
+	if c.hostSink != nil {
+		for c.nextSample <= end && c.nextSample > 0 {
+			c.flushInterval(c.nextSample, true)
+			c.nextSample += c.s.cfg.HostInterval
+		}
+	}
+	c.queueChange(end, 0)
+	c.flushInterval(end, true)
+	// Jobs dispatched to this cell but not yet arrived become jobs of the cell first.
+	for slot := range c.inbox {
+		if js := &c.inbox[slot]; js.id != 0 {
+			c.allocJob(job{id: js.id, source: js.source, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
+				host: -1, demand: js.demand, submit: js.submit, start: -1, deadline: js.deadline, maxRuntime: js.maxRuntime, live: true})
+		}
+	}
+	var live []int32
+	for ji := range c.jobs {
+		if c.jobs[ji].live {
+			live = append(live, int32(ji))
+		}
+	}
+	slices.SortFunc(live, func(a, b int32) int { return cmpInt64(c.jobs[a].id, c.jobs[b].id) })
+	for _, ji := range live {
+		c.endJob(ji, results.StatusUnfinished, end)
+	}
+	c.st.energyUSD = c.st.energyJ / 3.6e6 * c.price
+	c.st.events = int64(c.eng.Events())
+	c.st.end = end
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// fleet partition interface: NextTime, Advance, Receive.
+
+func (c *cell) NextTime() sim.Time { return c.eng.PeekTime() }
+
+func (c *cell) Advance(end sim.Time, out *sim.Outbox[fleetMsg]) {
+	c.out = out
+	for c.err == nil {
+		ev, ok := c.eng.NextBefore(end)
+		if !ok {
+			break
+		}
+		c.handle(ev)
+	}
+	c.out = nil
+}
+
+func (c *cell) Receive(msgs []sim.Msg[fleetMsg]) {
+	for i := range msgs {
+		var slot int32
+		if n := len(c.freeInbox); n > 0 {
+			slot = c.freeInbox[n-1]
+			c.freeInbox = c.freeInbox[:n-1]
+		} else {
+			c.inbox = append(c.inbox, jobSpec{})
+			slot = int32(len(c.inbox) - 1)
+		}
+		c.inbox[slot] = msgs[i].Payload.job
+		c.eng.Schedule(msgs[i].Time, evDeliver, 0, int64(slot))
+	}
+}

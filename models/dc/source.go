@@ -1,0 +1,147 @@
+package dc
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/dcsim/dcsim/models"
+	"github.com/dcsim/dcsim/models/workload"
+	"github.com/dcsim/dcsim/sim"
+)
+
+// source is a synthetic job source with its own random streams. It belongs to exactly one
+// partition (the cell of a single-cluster run, or a fleet's router), which alone draws from it.
+type source struct {
+	Source
+	idx                                  int32
+	arr                                  *workload.Arrivals
+	tasks, cpu, mem, gpus, runtime, prio *workload.Sampler
+	tenantRNG                            *rand.Rand
+	generated                            int64
+}
+
+func newSource(seed uint64, idx int, src Source) (*source, error) {
+	ss := &source{Source: src, idx: int32(idx)}
+	stream := func(what string) rand.Source { return sim.NewStream(seed, "source/"+src.Name+"/"+what) }
+	var err error
+	if ss.arr, err = workload.NewArrivals(src.Arrivals, stream("arrivals")); err != nil {
+		return nil, fmt.Errorf("source %q: arrivals: %w", src.Name, err)
+	}
+	for _, d := range []struct {
+		name string
+		spec workload.DistSpec
+		dst  **workload.Sampler
+	}{{"tasks_per_job", orConst(src.TasksPerJob, 1), &ss.tasks}, {"cpu_cores", src.CPUCores, &ss.cpu},
+		{"memory_gib", orConst(src.MemoryGiB, 0), &ss.mem}, {"gpus", orConst(src.GPUs, 0), &ss.gpus},
+		{"runtime_s", src.RuntimeS, &ss.runtime}, {"priority", orConst(src.Priority, 0), &ss.prio}} {
+		if *d.dst, err = workload.NewSampler(d.spec, stream(d.name)); err != nil {
+			return nil, fmt.Errorf("source %q: %s: %w", src.Name, d.name, err)
+		}
+	}
+	if len(ss.Tenants) == 0 {
+		ss.Tenants = []string{"default"}
+	}
+	ss.tenantRNG = rand.New(stream("tenant"))
+	return ss, nil
+}
+
+// orConst returns d, or a constant distribution of v when d is unset.
+func orConst(d workload.DistSpec, v float64) workload.DistSpec {
+	if d.Dist == "" {
+		return workload.DistSpec{Dist: "constant", Value: v}
+	}
+	return d
+}
+
+// first returns the time of the source's first arrival, or -1 if it has none.
+func (s *source) first() sim.Time { return s.nextAfter(s.Start) }
+
+// nextAfter counts the arrival just handled and returns the next arrival time, or -1.
+func (s *source) nextAfter(now sim.Time) sim.Time {
+	t := s.arr.Next(int64(now))
+	if s.Jobs > 0 && s.generated >= s.Jobs || s.Until > 0 && sim.Time(t) >= s.Until || t < 0 || t >= int64(sim.MaxTime) {
+		return -1
+	}
+	return sim.Time(t)
+}
+
+// jobSpec is a freshly drawn job, before it reaches a cell.
+type jobSpec struct {
+	id         int64
+	source     int32
+	tenant     int32
+	priority   int32
+	ntasks     int32
+	demand     models.Resources // per task
+	submit     sim.Time
+	deadline   sim.Time // -1 if none
+	maxRuntime sim.Time
+	runtime0   sim.Time   // first task's run time
+	more       []sim.Time // run times of tasks 1..ntasks-1 (nil for single-task jobs)
+}
+
+func (j *jobSpec) runtime(k int32) sim.Time {
+	if k == 0 {
+		return j.runtime0
+	}
+	return j.more[k-1]
+}
+
+// draw draws the job arriving now. Each quantity has its own stream, so changing one
+// distribution does not change the others' samples. scratch is reused for the run times of
+// multi-task jobs unless own is set (the spec then owns a fresh slice, e.g. to travel in a
+// message).
+func (s *source) draw(now sim.Time, id int64, scratch *[]sim.Time, own bool) jobSpec {
+	s.generated++
+	ntasks := int32(max(1, math.Min(math.Round(s.tasks.Sample()), 1<<20)))
+	j := jobSpec{id: id, source: s.idx, ntasks: ntasks, submit: now, deadline: -1,
+		demand: models.Resources{
+			CPU: max(1, clampInt(math.Round(s.cpu.Sample()*1000))),
+			Mem: max(0, clampInt(math.Round(s.mem.Sample()*(1<<30)))),
+			GPU: max(0, clampInt(math.Round(s.gpus.Sample()))),
+		},
+		priority: int32(clampInt(math.Round(s.prio.Sample()))),
+	}
+	if len(s.Tenants) > 1 {
+		j.tenant = int32(s.tenantRNG.IntN(len(s.Tenants)))
+	}
+	var more []sim.Time
+	if ntasks > 1 {
+		if own {
+			more = make([]sim.Time, 0, ntasks-1)
+		} else {
+			more = (*scratch)[:0]
+		}
+	}
+	for k := int32(0); k < ntasks; k++ {
+		rt := sim.Time(max(1, clampInt(math.Round(s.runtime.Sample()*1e6))))
+		j.maxRuntime = max(j.maxRuntime, rt)
+		if k == 0 {
+			j.runtime0 = rt
+		} else {
+			more = append(more, rt)
+		}
+	}
+	if ntasks > 1 {
+		j.more = more
+		if !own {
+			*scratch = more
+		}
+	}
+	if s.DeadlineX > 0 {
+		j.deadline = now + sim.Time(math.Min(s.DeadlineX*float64(j.maxRuntime), float64(sim.MaxTime-now)))
+	}
+	return j
+}
+
+func clampInt(x float64) int64 {
+	const lim = 1 << 62
+	if x > lim {
+		return lim
+	}
+	if x < -lim || x != x {
+		return -lim
+	}
+	return int64(x)
+}
