@@ -74,11 +74,27 @@ func (e *Engine) Cancel(id EventID) {
 // It returns false when no events remain or the next one lies beyond the horizon; Now is then
 // the horizon if one is set, else the time of the last event.
 func (e *Engine) Next() (Event, bool) {
-	ev, ok := e.NextBefore(MaxTime)
-	if !ok && e.horizon != MaxTime && e.horizon > e.now {
+	for e.q.len() > 0 {
+		top := e.q.min()
+		if top.Time > e.horizon {
+			break
+		}
+		ev := *top
+		e.q.removeMin()
+		if len(e.cancelled) > 0 {
+			if _, ok := e.cancelled[ev.seq]; ok {
+				delete(e.cancelled, ev.seq)
+				continue
+			}
+		}
+		e.now = ev.Time
+		e.events++
+		return ev, true
+	}
+	if e.horizon != MaxTime && e.horizon > e.now {
 		e.now = e.horizon
 	}
-	return ev, ok
+	return Event{}, false
 }
 
 // NextBefore is Next restricted to events earlier than end; it returns false, leaving Now

@@ -38,21 +38,20 @@ func (q *radixQueue) push(e Event) {
 // min makes the minimum event available and returns a pointer to it; removeMin removes it.
 // The queue must not be empty.
 func (q *radixQueue) min() *Event {
-	if q.early.len() > 0 {
-		if q.n == 0 {
-			q.fromEarly = true
-			return &q.early.ev[0]
-		}
-		r := q.radixMin()
-		if before(&q.early.ev[0], r) {
-			q.fromEarly = true
-			return &q.early.ev[0]
-		}
+	if len(q.early.ev) == 0 {
 		q.fromEarly = false
-		return r
+		return q.radixMin()
 	}
-	q.fromEarly = false
-	return q.radixMin()
+	if q.n == 0 {
+		q.fromEarly = true
+		return &q.early.ev[0]
+	}
+	r := q.radixMin()
+	q.fromEarly = before(&q.early.ev[0], r)
+	if q.fromEarly {
+		return &q.early.ev[0]
+	}
+	return r
 }
 
 func (q *radixQueue) radixMin() *Event {
