@@ -19,14 +19,28 @@ type Msg[P any] struct {
 	Payload P
 }
 
-// Outbox collects a partition's outgoing messages during a window. Only its own partition
-// appends to it, so sending takes no lock.
+// Outbox collects a partition's outgoing messages, one slice per destination, in two sets:
+// during window k the partition appends to set k mod 2 while, at the start of their own
+// Advance, the destinations take what it sent in window k−1 from the other set. Only the owner
+// appends and only destination d empties slice d, and the barrier separates the two uses of a
+// set, so message passing takes no lock and no serial copying.
 type Outbox[P any] struct {
 	src       int32
 	seq       uint64
 	lookahead Time
-	msgs      []Msg[P]
+	cur       int
+	sets      [2][][]Msg[P] // [set][destination]
+	min       [2]Time       // earliest message time in each set
+	sent      int64
 	_         [64]byte // keep outboxes of partitions on different workers off shared cache lines
+}
+
+func (o *Outbox[P]) init(src int32, n int, lookahead Time) {
+	o.src, o.lookahead = src, lookahead
+	for k := range o.sets {
+		o.sets[k] = make([][]Msg[P], n)
+		o.min[k] = MaxTime
+	}
 }
 
 // Send sends p to partition dst, to be handled there at time at. The lookahead is the model's
@@ -37,7 +51,13 @@ func (o *Outbox[P]) Send(now Time, dst int32, at Time, p P) {
 		panic(fmt.Sprintf("sim: partition %d sent a message for %v at %v, inside the lookahead %v", o.src, at, now, o.lookahead))
 	}
 	o.seq++
-	o.msgs = append(o.msgs, Msg[P]{Time: at, Src: o.src, Dst: dst, seq: o.seq, Payload: p})
+	o.sent++
+	if o.sets[0] == nil { // a stand-alone outbox (a partition run outside Parallel): drop
+		return
+	}
+	b := o.sets[o.cur]
+	b[dst] = append(b[dst], Msg[P]{Time: at, Src: o.src, Dst: dst, seq: o.seq, Payload: p})
+	o.min[o.cur] = min(o.min[o.cur], at)
 }
 
 // Partition is one part of a partitioned simulation: its own event queue and state, touched only
@@ -51,6 +71,7 @@ type Partition[P any] interface {
 	// Receive takes the messages addressed to it, in (Src, seq) order, and schedules them as
 	// local engine events at their times (all ≥ the end of the window just processed); the
 	// engine's insertion-order tie-break then yields (Time, Src, seq).
+	// It may be called several times per window (once per sending partition, in index order).
 	Receive(msgs []Msg[P])
 }
 
@@ -61,7 +82,7 @@ type ParallelStats struct {
 	Messages int64
 	Workers  int
 	Wall     time.Duration
-	Serial   time.Duration // time in the coordinator's serial phases (message exchange, OnWindow)
+	Serial   time.Duration // time in the coordinator's serial phase between windows (OnWindow)
 	Busy     time.Duration // summed over workers: time spent advancing partitions
 	Wait     time.Duration // summed over workers: time spent waiting at barriers
 }
@@ -91,8 +112,7 @@ type Parallel[P any] struct {
 	// partition order).
 	OnWindow func(end Time)
 
-	outs  []Outbox[P]
-	inbox [][]Msg[P]
+	outs []Outbox[P]
 }
 
 // Run runs the simulation to the horizon or until no events or messages remain.
@@ -102,9 +122,8 @@ func (p *Parallel[P]) Run() ParallelStats {
 	}
 	n := len(p.Parts)
 	p.outs = make([]Outbox[P], n)
-	p.inbox = make([][]Msg[P], n)
 	for i := range p.outs {
-		p.outs[i] = Outbox[P]{src: int32(i), lookahead: p.Lookahead}
+		p.outs[i].init(int32(i), n, p.Lookahead)
 	}
 	workers := min(max(p.Workers, 1), n)
 	st := ParallelStats{Workers: workers}
@@ -116,9 +135,13 @@ func (p *Parallel[P]) Run() ParallelStats {
 		defer pool.stop()
 	}
 	for {
+		// Messages sent in the last window now wait in the outboxes' other set.
 		t := MaxTime
-		for _, part := range p.Parts {
-			t = min(t, part.NextTime())
+		for i, part := range p.Parts {
+			o := &p.outs[i]
+			o.cur ^= 1 // the set its destinations emptied in the last window becomes current
+			o.min[o.cur] = MaxTime
+			t = min(t, part.NextTime(), o.min[o.cur^1])
 		}
 		if t == MaxTime || t > p.Horizon {
 			break
@@ -130,19 +153,25 @@ func (p *Parallel[P]) Run() ParallelStats {
 		st.Windows++
 		if pool == nil {
 			t0 := time.Now()
-			for i, part := range p.Parts {
-				part.Advance(end, &p.outs[i])
+			for i := range p.Parts {
+				p.advance(i, end)
 			}
 			st.Busy += time.Since(t0)
 		} else {
 			pool.window(end)
 		}
 		s0 := time.Now()
-		st.Messages += p.exchange()
 		if p.OnWindow != nil {
 			p.OnWindow(end)
 		}
 		st.Serial += time.Since(s0)
+	}
+	// Deliver what is still in flight, so partitions can account for it.
+	for d := range p.Parts {
+		p.deliver(d)
+	}
+	for i := range p.outs {
+		st.Messages += p.outs[i].sent
 	}
 	if pool != nil {
 		st.Busy, st.Wait = pool.busy(), pool.wait()
@@ -151,30 +180,26 @@ func (p *Parallel[P]) Run() ParallelStats {
 	return st
 }
 
-// exchange hands every outbox's messages to their destinations. Each destination receives its
-// messages grouped by source partition in index order, each source's in send order: the order
-// (Src, seq). A partition that schedules them as engine events — whose ties are broken by
-// insertion order — therefore handles them in (Time, Src, seq) order, without a sort here.
-func (p *Parallel[P]) exchange() int64 {
-	var count int64
-	for i := range p.outs {
-		o := &p.outs[i]
-		for _, m := range o.msgs {
-			p.inbox[m.Dst] = append(p.inbox[m.Dst], m)
+// deliver hands partition d the messages sent to it in the previous window: grouped by source
+// partition in index order, each source's in send order, i.e. (Src, seq). A partition that
+// schedules them as engine events — whose ties are broken by insertion order — handles them in
+// (Time, Src, seq) order.
+func (p *Parallel[P]) deliver(d int) {
+	for src := range p.outs {
+		o := &p.outs[src]
+		old := o.cur ^ 1
+		if in := o.sets[old][d]; len(in) > 0 {
+			p.Parts[d].Receive(in)
+			clear(in) // drop payload references
+			o.sets[old][d] = in[:0]
 		}
-		count += int64(len(o.msgs))
-		clear(o.msgs) // drop payload references
-		o.msgs = o.msgs[:0]
 	}
-	for d, in := range p.inbox {
-		if len(in) == 0 {
-			continue
-		}
-		p.Parts[d].Receive(in)
-		clear(in)
-		p.inbox[d] = in[:0]
-	}
-	return count
+}
+
+// advance delivers partition i's messages, then advances it to end.
+func (p *Parallel[P]) advance(i int, end Time) {
+	p.deliver(i)
+	p.Parts[i].Advance(end, &p.outs[i])
 }
 
 // workerPool advances partitions on persistent goroutines. Each worker owns a contiguous range
@@ -250,7 +275,6 @@ func (wp *workerPool[P]) loop(w int) {
 
 func (wp *workerPool[P]) work(w int) {
 	t0 := time.Now()
-	parts := wp.p.Parts
 	for k := 0; k < wp.n; k++ { // own range first, then steal from the next workers'
 		r := &wp.ranges[(w+k)%wp.n]
 		for {
@@ -258,7 +282,7 @@ func (wp *workerPool[P]) work(w int) {
 			if i >= r.hi {
 				break
 			}
-			parts[i].Advance(wp.end, &wp.p.outs[i])
+			wp.p.advance(int(i), wp.end)
 		}
 	}
 	wp.busyNs[w].Add(int64(time.Since(t0)))
