@@ -111,6 +111,11 @@ type Parallel[P any] struct {
 	// the window's end; partitions are quiescent then (e.g. to drain their result rows in
 	// partition order).
 	OnWindow func(end Time)
+	// Overlap, if set, runs on the coordinator at the start of every window, while the other
+	// workers already advance partitions; the coordinator joins them when it returns (work
+	// stealing absorbs the delay). It must not touch partition state: it is for draining what
+	// OnWindow set aside (e.g. writing the previous window's result rows).
+	Overlap func()
 
 	outs []Outbox[P]
 }
@@ -152,6 +157,9 @@ func (p *Parallel[P]) Run() ParallelStats {
 		}
 		st.Windows++
 		if pool == nil {
+			if p.Overlap != nil {
+				p.Overlap()
+			}
 			t0 := time.Now()
 			for i := range p.Parts {
 				p.advance(i, end)
@@ -299,6 +307,9 @@ func (wp *workerPool[P]) window(end Time) {
 	wp.epoch.Add(1)
 	wp.cond.Broadcast()
 	wp.mu.Unlock()
+	if wp.p.Overlap != nil {
+		wp.p.Overlap()
+	}
 	wp.work(0)
 	t0 := time.Now()
 	for wp.pending.Load() > 0 {

@@ -232,20 +232,24 @@ func New(cfg Config, opt Options) (*Sim, error) {
 	return s, nil
 }
 
-// rowBuf buffers a partition's rows between barriers.
-type rowBuf[R any] struct{ rows []R }
+// rowBuf buffers a partition's rows. It is double-buffered: at a barrier swap sets the
+// window's rows aside, and the coordinator writes them out at the start of the next window
+// while the other workers already advance partitions into the front buffers.
+type rowBuf[R any] struct{ rows, back []R }
 
 func (b *rowBuf[R]) Write(r *R) error { b.rows = append(b.rows, *r); return nil }
 
-func (b *rowBuf[R]) drainTo(w interface{ Write(*R) error }) error {
+func (b *rowBuf[R]) swap() { b.rows, b.back = b.back[:0], b.rows }
+
+func (b *rowBuf[R]) drainBack(w interface{ Write(*R) error }) error {
 	var err error
-	for i := range b.rows {
+	for i := range b.back {
 		if err == nil {
-			err = w.Write(&b.rows[i])
+			err = w.Write(&b.back[i])
 		}
 	}
-	clear(b.rows)
-	b.rows = b.rows[:0]
+	clear(b.back)
+	b.back = b.back[:0]
 	return err
 }
 
@@ -291,11 +295,14 @@ func (s *Sim) runFleet() (*Result, error) {
 	var err error
 	var last sim.Time
 	p := &sim.Parallel[fleetMsg]{Parts: parts, Lookahead: s.cfg.Fleet.Delay, Horizon: horizon, Workers: s.opt.Workers}
-	p.OnWindow = func(end sim.Time) {
-		last = end
-		if e := s.drain(); e != nil && err == nil {
+	p.Overlap = func() {
+		if e := s.drainBack(); e != nil && err == nil {
 			err = e
 		}
+	}
+	p.OnWindow = func(end sim.Time) {
+		last = end
+		s.swapBufs()
 		if s.opt.Progress != nil {
 			var ev uint64
 			q, busy := 0, 0
@@ -309,6 +316,9 @@ func (s *Sim) runFleet() (*Result, error) {
 		}
 	}
 	ps := p.Run()
+	if e := s.drainBack(); e != nil && err == nil {
+		err = e
+	}
 	if err == nil {
 		err = s.router.err
 	}
@@ -332,7 +342,8 @@ func (s *Sim) runFleet() (*Result, error) {
 	for _, c := range s.cells {
 		c.finish(end)
 	}
-	if err := s.drain(); err != nil {
+	s.swapBufs()
+	if err := s.drainBack(); err != nil {
 		return nil, err
 	}
 	for _, c := range s.cells {
@@ -345,15 +356,25 @@ func (s *Sim) runFleet() (*Result, error) {
 	return s.result(&ps), nil
 }
 
-// drain writes the partitions' buffered rows in partition order.
-func (s *Sim) drain() error {
+// swapBufs sets every partition's rows aside; partitions must be quiescent.
+func (s *Sim) swapBufs() {
 	for _, b := range s.jobBufs {
-		if err := b.drainTo(s.opt.Jobs); err != nil {
+		b.swap()
+	}
+	for _, b := range s.hostBufs {
+		b.swap()
+	}
+}
+
+// drainBack writes the rows set aside, in partition order.
+func (s *Sim) drainBack() error {
+	for _, b := range s.jobBufs {
+		if err := b.drainBack(s.opt.Jobs); err != nil {
 			return err
 		}
 	}
 	for _, b := range s.hostBufs {
-		if err := b.drainTo(s.opt.Hosts); err != nil {
+		if err := b.drainBack(s.opt.Hosts); err != nil {
 			return err
 		}
 	}
