@@ -2,9 +2,15 @@
 package bench
 
 import (
+	"fmt"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"testing"
+
+	"github.com/dcsim/dcsim/internal/runner"
+	"github.com/dcsim/dcsim/models/policy"
+	"github.com/dcsim/dcsim/scenarios"
 
 	"github.com/dcsim/dcsim/models"
 	"github.com/dcsim/dcsim/models/dc"
@@ -14,6 +20,10 @@ import (
 	"github.com/dcsim/dcsim/results"
 	"github.com/dcsim/dcsim/sim"
 )
+
+func init() {
+	scenarios.KnownPolicy = policy.Known
+}
 
 // endToEndConfig: a stream of single-task jobs on 10,000 hosts of 64 cores / 256 GiB under
 // FCFS + best-fit at about 70% CPU load (Little: 332 jobs/s × 4.5 cores × 300 s ≈ 448k of
@@ -76,4 +86,31 @@ func peakRSS() int64 {
 		return 0
 	}
 	return int64(ru.Maxrss) * 1024
+}
+
+// BenchmarkFleet runs the built-in fleet scenario (32 cells × 1,000 hosts) for 6 simulated
+// hours at 1, 2, 4, ... workers (up to the number of CPUs), writing all three tables to a
+// temporary directory. Reports simulated events per second and the share of worker time spent
+// waiting at barriers. For the full day and more workers, see scaling.sh.
+func BenchmarkFleet(b *testing.B) {
+	sc, err := scenarios.Resolve("fleet", []string{"horizon=6h"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for w := 1; w <= runtime.NumCPU(); w *= 2 {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			var events int64
+			var wait float64
+			for i := 0; i < b.N; i++ {
+				o, err := runner.Run(sc, runner.Options{OutDir: b.TempDir(), Workers: w})
+				if err != nil {
+					b.Fatal(err)
+				}
+				events += o.Result.Summary.Events
+				wait += o.Info.BarrierWaitFrac
+			}
+			b.ReportMetric(float64(events)/b.Elapsed().Seconds()/1e6, "Mevents/s")
+			b.ReportMetric(100*wait/float64(b.N), "barrier-wait-%")
+		})
+	}
 }

@@ -75,6 +75,7 @@ type stats struct {
 // single-cluster run it is the whole simulation and owns the sources; in a fleet it is one
 // partition and receives jobs from the router.
 type cell struct {
+	_        [64]byte // cells advance on different workers: keep their hot fields on separate cache lines
 	s        *Sim
 	idx      int32
 	hostBase int32 // global id of host 0
@@ -115,7 +116,9 @@ type cell struct {
 	intervalStart sim.Time
 	nextSample    sim.Time
 	sampling      bool
+	nextJobID     int64 // single-cluster runs: the last job id drawn
 	st            stats
+	_             [64]byte
 }
 
 func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
@@ -217,8 +220,8 @@ func (c *cell) handle(ev sim.Event) {
 	switch ev.Kind {
 	case evArrival:
 		src := c.sources[ev.A]
-		c.s.nextJobID++
-		js := src.draw(now, c.s.nextJobID, &c.scratch, false)
+		c.nextJobID++
+		js := src.draw(now, c.nextJobID, &c.scratch, false)
 		if t := src.nextAfter(now); t >= 0 {
 			c.eng.Schedule(t, evArrival, ev.A, 0)
 		}

@@ -117,15 +117,14 @@ type Result struct {
 
 // Sim is one simulation: a single cluster, or a fleet.
 type Sim struct {
-	cfg       Config
-	opt       Options
-	groups    []Group
-	cells     []*cell
-	router    *router
-	nextJobID int64
-	expected  int64
-	jobBufs   []*rowBuf[results.JobRow]
-	hostBufs  []*rowBuf[results.HostRow]
+	cfg      Config
+	opt      Options
+	groups   []Group
+	cells    []*cell
+	router   *router
+	expected int64
+	jobBufs  []*rowBuf[results.JobRow]
+	hostBufs []*rowBuf[results.HostRow]
 }
 
 // New builds a simulation from cfg. Errors are configuration errors.
@@ -235,7 +234,10 @@ func New(cfg Config, opt Options) (*Sim, error) {
 // rowBuf buffers a partition's rows. It is double-buffered: at a barrier swap sets the
 // window's rows aside, and the coordinator writes them out at the start of the next window
 // while the other workers already advance partitions into the front buffers.
-type rowBuf[R any] struct{ rows, back []R }
+type rowBuf[R any] struct {
+	rows, back []R
+	_          [80]byte // appended to by different workers: no shared cache lines
+}
 
 func (b *rowBuf[R]) Write(r *R) error { b.rows = append(b.rows, *r); return nil }
 

@@ -39,6 +39,10 @@ type router struct {
 	st      stats
 	cells   []*cell
 	out     *sim.Outbox[fleetMsg]
+	// nextJobID is the last job id drawn. (Not in Sim: cells read Sim on every event, and a
+	// counter written per job next to it would bounce that cache line between workers.)
+	nextJobID int64
+	_         [64]byte
 }
 
 func (r *router) NextTime() sim.Time { return r.eng.PeekTime() }
@@ -61,8 +65,8 @@ func (r *router) Advance(end sim.Time, out *sim.Outbox[fleetMsg]) {
 			r.load[ev.A] -= float64(ev.B)
 		case evArrival:
 			src := r.sources[ev.A]
-			r.s.nextJobID++
-			js := src.draw(now, r.s.nextJobID, nil, true)
+			r.nextJobID++
+			js := src.draw(now, r.nextJobID, nil, true)
 			if t := src.nextAfter(now); t >= 0 {
 				r.eng.Schedule(t, evArrival, ev.A, 0)
 			}
