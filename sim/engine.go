@@ -73,6 +73,9 @@ func (e *Engine) Cancel(id EventID) {
 // Next advances time to the earliest pending event, removes it from the queue and returns it.
 // It returns false when no events remain or the next one lies beyond the horizon; Now is then
 // the horizon if one is set, else the time of the last event.
+//
+// Next and NextBefore share their loop by copy, not by a common helper: Next is the hot path of
+// every sequential run, and the extra call cost about 3% on PHOLD.
 func (e *Engine) Next() (Event, bool) {
 	for e.q.len() > 0 {
 		top := e.q.min()

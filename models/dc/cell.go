@@ -36,6 +36,12 @@ type job struct {
 	live       bool
 }
 
+// newJob is the live, not yet started job of spec js.
+func newJob(js *jobSpec) job {
+	return job{id: js.id, source: js.source, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
+		host: -1, demand: js.demand, submit: js.submit, start: -1, deadline: js.deadline, maxRuntime: js.maxRuntime, live: true}
+}
+
 // hostAcc integrates a host's allocation and power exactly between changes.
 type hostAcc struct {
 	last    sim.Time
@@ -258,8 +264,7 @@ func (c *cell) catchUpSampling(now sim.Time) {
 
 // submit admits job js arriving at the cell now.
 func (c *cell) submit(js *jobSpec, now sim.Time) {
-	ji := c.allocJob(job{id: js.id, source: js.source, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
-		host: -1, demand: js.demand, submit: js.submit, start: -1, deadline: js.deadline, maxRuntime: js.maxRuntime, live: true})
+	ji := c.allocJob(newJob(js))
 	if !c.fits(js.demand) {
 		c.endJob(ji, results.StatusRejected, now)
 		return
@@ -466,8 +471,7 @@ func (c *cell) finish(end sim.Time) {
 	// Jobs dispatched to this cell but not yet arrived become jobs of the cell first.
 	for slot := range c.inbox {
 		if js := &c.inbox[slot]; js.id != 0 {
-			c.allocJob(job{id: js.id, source: js.source, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
-				host: -1, demand: js.demand, submit: js.submit, start: -1, deadline: js.deadline, maxRuntime: js.maxRuntime, live: true})
+			c.allocJob(newJob(js))
 		}
 	}
 	var live []int32

@@ -117,8 +117,7 @@ func (r *router) choose() int {
 func (r *router) rel(c int) float64 { return r.load[c] / r.capCPU[c] }
 
 func (r *router) reject(js *jobSpec, now sim.Time) {
-	j := job{id: js.id, source: js.source, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks, host: -1,
-		demand: js.demand, submit: js.submit, start: -1, deadline: js.deadline, maxRuntime: js.maxRuntime}
+	j := newJob(js)
 	r.st.account(&j, results.StatusRejected, now, r.s.cfg.MaxWait)
 	if r.jobSink != nil {
 		src := &r.s.cfg.Sources[js.source]
