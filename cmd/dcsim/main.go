@@ -79,8 +79,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "run":
 		err = cmdRun(args[1:], stdout, stderr)
 	case "scenarios", "scenario":
-		err = cmdScenarios(args[1:], stdout)
+		err = cmdScenarios(args[1:], stdout, stderr)
 	case "version", "--version":
+		if len(args) > 1 && (args[1] == "-h" || args[1] == "--help") {
+			fmt.Fprint(stdout, "Usage: dcsim version\n\nPrints dcsim's version, the Go version and the platform.\n\nExample:\n  dcsim version\n")
+			break
+		}
 		fmt.Fprintf(stdout, "dcsim %s (%s %s/%s)\n", version.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, mainUsage)
@@ -239,8 +243,8 @@ Examples:
   dcsim scenarios show mmc > mmc.yaml
 `
 
-func cmdScenarios(args []string, stdout io.Writer) error {
-	fs := newFlags("scenarios", scenariosUsage, os.Stderr)
+func cmdScenarios(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("scenarios", scenariosUsage, stderr)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
