@@ -233,3 +233,36 @@ func TestFleetRows(t *testing.T) {
 		}
 	}
 }
+
+// TestFleetWithoutHorizon: finite sources and no horizon — the run ends when the last job ends,
+// every job finishes, and the host time series covers the whole run in every cell.
+func TestFleetWithoutHorizon(t *testing.T) {
+	sc, err := scenarios.Resolve("fleet", []string{"fleet.cells=4", "horizon=0s", "output.host_interval=10m",
+		"cluster.host_groups.0.count=30", "cluster.host_groups.1.count=6", "cluster.host_groups.2.count=2",
+		"workload.synthetic.0.jobs=3000", "workload.synthetic.1.jobs=200", "workload.synthetic.2.jobs=10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int{1, 3} {
+		dir := t.TempDir()
+		o, err := Run(sc, Options{OutDir: dir, Workers: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := o.Result.Summary
+		if s.JobsSubmitted != 3210 || s.JobsFinished != 3210 {
+			t.Fatalf("workers %d: %+v", w, s)
+		}
+		hosts, _, err := results.ReadHosts(filepath.Join(dir, "hosts.arrow"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var covered float64
+		for _, h := range hosts {
+			covered += float64(h.IntervalUS)
+		}
+		if want := s.SimTimeS * 1e6 * 4 * 38; covered < want*(1-1e-9) || covered > want*(1+1e-9) {
+			t.Fatalf("host rows cover %.0f host·µs, want %.0f", covered, want)
+		}
+	}
+}

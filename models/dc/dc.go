@@ -295,7 +295,6 @@ func (s *Sim) runFleet() (*Result, error) {
 		horizon = s.cfg.Horizon
 	}
 	var err error
-	var last sim.Time
 	p := &sim.Parallel[fleetMsg]{Parts: parts, Lookahead: s.cfg.Fleet.Delay, Horizon: horizon, Workers: s.opt.Workers}
 	p.Overlap = func() {
 		if e := s.drainBack(); e != nil && err == nil {
@@ -303,7 +302,6 @@ func (s *Sim) runFleet() (*Result, error) {
 		}
 	}
 	p.OnWindow = func(end sim.Time) {
-		last = end
 		s.swapBufs()
 		if s.opt.Progress != nil {
 			var ev uint64
@@ -339,7 +337,7 @@ func (s *Sim) runFleet() (*Result, error) {
 		for _, c := range s.cells {
 			end = max(end, c.eng.Now())
 		}
-		end = max(end, s.router.eng.Now(), min(last, 0))
+		end = max(end, s.router.eng.Now())
 	}
 	for _, c := range s.cells {
 		c.finish(end)
