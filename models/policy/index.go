@@ -105,18 +105,25 @@ func (b *bitset) prev(i int) int {
 // fit for the last; both then walk that bucket (and, only if memory or GPUs do not fit, the
 // following ones). Updates are O(1) plus the bitset's O(log64 n).
 type cpuBuckets struct {
-	hosts      []models.Host // the hosts of one class, indexed locally
+	hosts      []models.Host // all hosts; only members are indexed
 	head       []int32       // per bucket: first host, -1 if empty
 	next, prev []int32       // per host: neighbours in its bucket
 	key        []int32       // per host: its bucket, -1 if not indexed
 	nonEmpty   bitset
 }
 
-func (b *cpuBuckets) init(hosts []models.Host) {
+// init indexes the hosts listed in members (all hosts if members is nil).
+func (b *cpuBuckets) init(hosts []models.Host, members []int32) {
 	b.hosts = hosts
+	if members == nil {
+		members = make([]int32, len(hosts))
+		for i := range members {
+			members[i] = int32(i)
+		}
+	}
 	var maxCPU int64
-	for i := range hosts {
-		maxCPU = max(maxCPU, hosts[i].Cap.CPU)
+	for _, h := range members {
+		maxCPU = max(maxCPU, hosts[h].Cap.CPU)
 	}
 	n := int(maxCPU) + 1
 	b.head = make([]int32, n)
@@ -130,8 +137,8 @@ func (b *cpuBuckets) init(hosts []models.Host) {
 		b.key[i] = -1
 	}
 	b.nonEmpty = newBitset(n)
-	for i := range hosts {
-		b.update(int32(i))
+	for _, h := range members {
+		b.update(h)
 	}
 }
 
@@ -292,16 +299,13 @@ type classIndex struct {
 	all     []models.Host
 	caps    []models.Resources
 	classes []cpuBuckets
-	members [][]int32 // class → global host indices
-	classOf []int32   // global host → class
-	localOf []int32   // global host → index within its class
-	views   [][]models.Host
+	classOf []int32 // host → class
 }
 
 func (x *classIndex) init(hosts []models.Host) {
 	x.all = hosts
 	x.classOf = make([]int32, len(hosts))
-	x.localOf = make([]int32, len(hosts))
+	var members [][]int32
 	for h := range hosts {
 		k := -1
 		for i, c := range x.caps {
@@ -313,30 +317,18 @@ func (x *classIndex) init(hosts []models.Host) {
 		if k < 0 {
 			k = len(x.caps)
 			x.caps = append(x.caps, hosts[h].Cap)
-			x.members = append(x.members, nil)
+			members = append(members, nil)
 		}
 		x.classOf[h] = int32(k)
-		x.localOf[h] = int32(len(x.members[k]))
-		x.members[k] = append(x.members[k], int32(h))
+		members[k] = append(members[k], int32(h))
 	}
-	// Each class indexes a private copy of its hosts' state, refreshed on update.
 	x.classes = make([]cpuBuckets, len(x.caps))
-	x.views = make([][]models.Host, len(x.caps))
-	for k, m := range x.members {
-		v := make([]models.Host, len(m))
-		for i, h := range m {
-			v[i] = hosts[h]
-		}
-		x.views[k] = v
-		x.classes[k].init(v)
+	for k := range x.classes {
+		x.classes[k].init(hosts, members[k])
 	}
 }
 
-func (x *classIndex) update(h int32) {
-	k, i := x.classOf[h], x.localOf[h]
-	x.views[k][i] = x.all[h]
-	x.classes[k].update(i)
-}
+func (x *classIndex) update(h int32) { x.classes[x.classOf[h]].update(h) }
 
 // place returns the best-fitting (best) or worst-fitting host over the classes that can hold d.
 func (x *classIndex) place(d models.Resources, best bool) int32 {
@@ -345,16 +337,15 @@ func (x *classIndex) place(d models.Resources, best bool) int32 {
 		if !x.caps[k].Fits(d) {
 			continue
 		}
-		var i int32
+		var h int32
 		if best {
-			i = x.classes[k].bestFit(d)
+			h = x.classes[k].bestFit(d)
 		} else {
-			i = x.classes[k].worstFit(d)
+			h = x.classes[k].worstFit(d)
 		}
-		if i < 0 {
+		if h < 0 {
 			continue
 		}
-		h := x.members[k][i]
 		f := x.all[h].Free.CPU
 		if found < 0 || (best && f < freeCPU) || (!best && f > freeCPU) {
 			found, freeCPU = h, f

@@ -23,19 +23,19 @@ func (p *FirstFit) Update(h int32)                         { p.t.update(h) }
 
 // BestFit places a task on a host with the least free CPU that fits it, packing hosts tightly
 // (CPU is the ranking dimension; memory and GPUs are feasibility constraints). Among hosts with
-// equal free CPU the most recently changed one is chosen.
-type BestFit struct{ b cpuBuckets }
+// equal free CPU, the one in the first host class, most recently changed, is chosen.
+type BestFit struct{ c classIndex }
 
-func (p *BestFit) Init(hosts []models.Host, _ *rand.Rand) { p.b.init(hosts) }
-func (p *BestFit) Place(d models.Resources) int32         { return p.b.bestFit(d) }
-func (p *BestFit) Update(h int32)                         { p.b.update(h) }
+func (p *BestFit) Init(hosts []models.Host, _ *rand.Rand) { p.c.init(hosts) }
+func (p *BestFit) Place(d models.Resources) int32         { return p.c.place(d, true) }
+func (p *BestFit) Update(h int32)                         { p.c.update(h) }
 
 // WorstFit places a task on a host with the most free CPU that fits it, spreading load.
-type WorstFit struct{ b cpuBuckets }
+type WorstFit struct{ c classIndex }
 
-func (p *WorstFit) Init(hosts []models.Host, _ *rand.Rand) { p.b.init(hosts) }
-func (p *WorstFit) Place(d models.Resources) int32         { return p.b.worstFit(d) }
-func (p *WorstFit) Update(h int32)                         { p.b.update(h) }
+func (p *WorstFit) Init(hosts []models.Host, _ *rand.Rand) { p.c.init(hosts) }
+func (p *WorstFit) Place(d models.Resources) int32         { return p.c.place(d, false) }
+func (p *WorstFit) Update(h int32)                         { p.c.update(h) }
 
 // Random places a task on a uniformly random host among a few probes; if none of the
 // randomTries probes fits, it takes the first host that fits at or after a random index
