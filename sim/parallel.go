@@ -30,6 +30,7 @@ type Outbox[P any] struct {
 	lookahead Time
 	cur       int
 	sets      [2][][]Msg[P] // [set][destination]
+	dsts      [2][]int32    // destinations with messages in each set, in first-send order
 	min       [2]Time       // earliest message time in each set
 	sent      int64
 	_         [64]byte // keep outboxes of partitions on different workers off shared cache lines
@@ -56,6 +57,9 @@ func (o *Outbox[P]) Send(now Time, dst int32, at Time, p P) {
 		return
 	}
 	b := o.sets[o.cur]
+	if len(b[dst]) == 0 {
+		o.dsts[o.cur] = append(o.dsts[o.cur], dst)
+	}
 	b[dst] = append(b[dst], Msg[P]{Time: at, Src: o.src, Dst: dst, seq: o.seq, Payload: p})
 	o.min[o.cur] = min(o.min[o.cur], at)
 }
@@ -118,6 +122,7 @@ type Parallel[P any] struct {
 	Overlap func()
 
 	outs []Outbox[P]
+	srcs [][]int32 // per destination: the sources with messages for it in the last window, ascending
 }
 
 // Run runs the simulation to the horizon or until no events or messages remain.
@@ -127,6 +132,7 @@ func (p *Parallel[P]) Run() ParallelStats {
 	}
 	n := len(p.Parts)
 	p.outs = make([]Outbox[P], n)
+	p.srcs = make([][]int32, n)
 	for i := range p.outs {
 		p.outs[i].init(int32(i), n, p.Lookahead)
 	}
@@ -146,7 +152,12 @@ func (p *Parallel[P]) Run() ParallelStats {
 			o := &p.outs[i]
 			o.cur ^= 1 // the set its destinations emptied in the last window becomes current
 			o.min[o.cur] = MaxTime
-			t = min(t, part.NextTime(), o.min[o.cur^1])
+			old := o.cur ^ 1
+			for _, d := range o.dsts[old] {
+				p.srcs[d] = append(p.srcs[d], int32(i))
+			}
+			o.dsts[old] = o.dsts[old][:0]
+			t = min(t, part.NextTime(), o.min[old])
 		}
 		if t == MaxTime || t > p.Horizon {
 			break
@@ -193,15 +204,15 @@ func (p *Parallel[P]) Run() ParallelStats {
 // schedules them as engine events — whose ties are broken by insertion order — handles them in
 // (Time, Src, seq) order.
 func (p *Parallel[P]) deliver(d int) {
-	for src := range p.outs {
+	for _, src := range p.srcs[d] {
 		o := &p.outs[src]
 		old := o.cur ^ 1
-		if in := o.sets[old][d]; len(in) > 0 {
-			p.Parts[d].Receive(in)
-			clear(in) // drop payload references
-			o.sets[old][d] = in[:0]
-		}
+		in := o.sets[old][d]
+		p.Parts[d].Receive(in)
+		clear(in) // drop payload references
+		o.sets[old][d] = in[:0]
 	}
+	p.srcs[d] = p.srcs[d][:0]
 }
 
 // advance delivers partition i's messages, then advances it to end.

@@ -300,6 +300,8 @@ type classIndex struct {
 	caps    []models.Resources
 	classes []cpuBuckets
 	classOf []int32 // host → class
+	lb      []int   // scratch: per class, the first non-empty bucket in search order
+	done    []bool
 }
 
 func (x *classIndex) init(hosts []models.Host) {
@@ -322,6 +324,8 @@ func (x *classIndex) init(hosts []models.Host) {
 		x.classOf[h] = int32(k)
 		members[k] = append(members[k], int32(h))
 	}
+	x.lb = make([]int, len(x.caps))
+	x.done = make([]bool, len(x.caps))
 	x.classes = make([]cpuBuckets, len(x.caps))
 	for k := range x.classes {
 		x.classes[k].init(hosts, members[k])
@@ -331,12 +335,45 @@ func (x *classIndex) init(hosts []models.Host) {
 func (x *classIndex) update(h int32) { x.classes[x.classOf[h]].update(h) }
 
 // place returns the best-fitting (best) or worst-fitting host over the classes that can hold d.
+// Classes are searched in the order of their first non-empty bucket (a bound on what they can
+// offer), and the search stops as soon as no remaining class can beat the host found; ties go to
+// the lower class index. Usually one class is searched.
 func (x *classIndex) place(d models.Resources, best bool) int32 {
-	found, freeCPU := int32(-1), int64(0)
 	for k := range x.classes {
-		if !x.caps[k].Fits(d) {
+		c := &x.classes[k]
+		x.done[k] = !x.caps[k].Fits(d)
+		if x.done[k] {
 			continue
 		}
+		if best {
+			x.lb[k] = c.nonEmpty.next(int(d.CPU))
+		} else {
+			x.lb[k] = c.nonEmpty.prev(len(c.head) - 1)
+			if x.lb[k] < int(d.CPU) {
+				x.lb[k] = -1
+			}
+		}
+		x.done[k] = x.lb[k] < 0
+	}
+	// better reports whether free CPU a (class ka) beats b (class kb) in search order.
+	better := func(a int64, ka int, b int64, kb int) bool {
+		if a != b {
+			return (a < b) == best
+		}
+		return ka < kb
+	}
+	found, foundK, freeCPU := int32(-1), 0, int64(0)
+	for {
+		k := -1
+		for j := range x.classes {
+			if !x.done[j] && (k < 0 || better(int64(x.lb[j]), j, int64(x.lb[k]), k)) {
+				k = j
+			}
+		}
+		if k < 0 || (found >= 0 && !better(int64(x.lb[k]), k, freeCPU, foundK)) {
+			return found
+		}
+		x.done[k] = true
 		var h int32
 		if best {
 			h = x.classes[k].bestFit(d)
@@ -346,10 +383,8 @@ func (x *classIndex) place(d models.Resources, best bool) int32 {
 		if h < 0 {
 			continue
 		}
-		f := x.all[h].Free.CPU
-		if found < 0 || (best && f < freeCPU) || (!best && f > freeCPU) {
-			found, freeCPU = h, f
+		if f := x.all[h].Free.CPU; found < 0 || better(f, k, freeCPU, foundK) {
+			found, foundK, freeCPU = h, k, f
 		}
 	}
-	return found
 }
