@@ -266,3 +266,46 @@ func TestFleetWithoutHorizon(t *testing.T) {
 		}
 	}
 }
+
+// TestRouters checks each router's rule on a light load: round-robin alternates cells,
+// cost-aware sends everything to the cheapest cell while it is below max_load, and least-loaded
+// spreads the load.
+func TestRouters(t *testing.T) {
+	base := []string{"fleet.cells=2", "fleet.energy_usd_per_kwh=[0.20, 0.05]", "horizon=20m",
+		"cluster.host_groups.0.count=40", "cluster.host_groups.1.count=4", "cluster.host_groups.2.count=2",
+		"workload.synthetic.0.arrivals.rate=0.3/s", "workload.synthetic.1.arrivals.rate=20/h", "workload.synthetic.2.arrivals.rate=2/h"}
+	perCell := func(router string) (map[int32]int, []results.JobRow) {
+		sc, err := scenarios.Resolve("fleet", append(base, "fleet.router="+router))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if _, err := Run(sc, Options{OutDir: dir, Workers: 2}); err != nil {
+			t.Fatal(err)
+		}
+		jobs, _, err := results.ReadJobs(filepath.Join(dir, "jobs.arrow"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := map[int32]int{}
+		for _, j := range jobs {
+			n[j.Cell]++
+		}
+		return n, jobs
+	}
+	if n, _ := perCell("cost-aware"); n[0] != 0 || n[1] == 0 {
+		t.Errorf("cost-aware: jobs per cell %v, want all in cell 1 (the cheaper one)", n)
+	}
+	n, jobs := perCell("round-robin")
+	for i, j := range jobs {
+		if j.Cell >= 0 && int64(j.Cell) != (j.JobID-1)%2 {
+			t.Fatalf("round-robin: job %d (row %d) in cell %d", j.JobID, i, j.Cell)
+		}
+	}
+	if d := n[0] - n[1]; d < -1 || d > 1 {
+		t.Errorf("round-robin: jobs per cell %v", n)
+	}
+	if n, _ := perCell("least-loaded"); n[0] == 0 || n[1] == 0 {
+		t.Errorf("least-loaded: jobs per cell %v, want both used", n)
+	}
+}
