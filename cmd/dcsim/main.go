@@ -13,10 +13,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -180,6 +183,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if *workers < 1 {
 		return usageError{fmt.Sprintf("--workers %d: want at least 1", *workers)}
 	}
+	cleanupOnInterrupt(*out, stderr)
 	opt := runner.Options{OutDir: *out, Workers: *workers}
 	var bar *progressBar
 	if !*quiet && isTerminal(os.Stderr) {
@@ -276,6 +280,23 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// cleanupOnInterrupt makes Ctrl-C (SIGINT) or SIGTERM remove this process's temporary output
+// files before exiting with 130, so an interrupted run leaves the output directory as it was:
+// finished files from earlier runs stay, and nothing half-written appears.
+func cleanupOnInterrupt(dir string, stderr io.Writer) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ch
+		tmps, _ := filepath.Glob(filepath.Join(dir, fmt.Sprintf(".*.tmp-%d-*", os.Getpid())))
+		for _, t := range tmps {
+			os.Remove(t)
+		}
+		fmt.Fprintln(stderr, "\ndcsim: interrupted; temporary files removed (result files from earlier runs are unchanged)")
+		os.Exit(130)
+	}()
 }
 
 func isTerminal(f *os.File) bool {
