@@ -21,6 +21,9 @@ import (
 type source struct {
 	file string
 	pos  map[string]string
+	// traces holds the resolved path of each workload.traces[i] (see resolvePaths); the
+	// scenario keeps each path as written, so that YAML() does not depend on the machine.
+	traces []string
 }
 
 // Pos returns where the value at a key path such as "cluster.host_groups[0].count" was given:

@@ -47,6 +47,15 @@ const (
 	DefaultDispatchDelay = 500 * units.Millisecond
 	// DefaultMaxLoad keeps 15% headroom in a cell before cost-aware routing stops preferring it.
 	DefaultMaxLoad = 0.85
+
+	// Trace source defaults (workload.traces[i]). A trace processor is one core by default
+	// (as on the machines of the Parallel Workloads Archive); memory is not modeled unless
+	// mem_per_proc is given.
+	DefaultCPUPerProc units.CPU   = 1000 // one core
+	DefaultMemPerProc units.Bytes = 0
+	// DefaultTracesDir is where "$DCSIM_TRACES" points when that variable is unset; like the
+	// variable's value, it is relative to the current directory (see TracePath).
+	DefaultTracesDir = "../shared/traces"
 )
 
 // ApplyDefaults fills in every absent key with its default (see docs/scenarios.md). A key that
@@ -128,6 +137,18 @@ func (s *Scenario) ApplyDefaults() {
 		}
 		if unset(p+".tenants", src.Tenants == nil) {
 			src.Tenants = []string{DefaultTenant}
+		}
+	}
+	for i := range s.Workload.Traces {
+		tr, p := &s.Workload.Traces[i], fmt.Sprintf("workload.traces[%d]", i)
+		if unset(p+".name", tr.Name == "") {
+			tr.Name = fmt.Sprintf("trace%d", i)
+		}
+		if unset(p+".cpu_per_proc", tr.CPUPerProc == 0) {
+			tr.CPUPerProc = DefaultCPUPerProc
+		}
+		if unset(p+".mem_per_proc", tr.MemPerProc == 0) {
+			tr.MemPerProc = DefaultMemPerProc
 		}
 	}
 	if unset("scheduler.queue", s.Scheduler.Queue == "") {

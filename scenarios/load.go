@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -16,12 +17,22 @@ var builtinFS embed.FS
 // Parse decodes a scenario from YAML, applies the --set overrides (each "key.path=value"),
 // fills in defaults and validates it. name is the file name used in error messages. All
 // errors match ErrInput; each problem names its file:line:col (or --set) and key path.
+//
+// Relative trace paths (workload.traces[i].path) are resolved against the current directory;
+// Load and Resolve resolve them against the scenario file's folder instead.
 func Parse(name string, data []byte, sets []string) (*Scenario, error) {
+	return parse(name, data, sets, "")
+}
+
+// parse is Parse with dir, the folder that relative trace paths are resolved against ("" =
+// the current directory).
+func parse(name string, data []byte, sets []string, dir string) (*Scenario, error) {
 	s, err := decodeScenario(name, data, sets)
 	if err != nil {
 		return nil, err
 	}
 	s.ApplyDefaults()
+	s.resolvePaths(dir)
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -36,7 +47,7 @@ func loadFile(file string, sets []string) (*Scenario, error) {
 	if err != nil {
 		return nil, &InputError{Pos: file, Msg: fmt.Sprintf("cannot read scenario: %v", unwrapPathErr(err))}
 	}
-	return Parse(file, data, sets)
+	return parse(file, data, sets, filepath.Dir(file))
 }
 
 func unwrapPathErr(err error) error {
@@ -64,6 +75,21 @@ func BuiltinYAML(name string) ([]byte, error) {
 		return nil, &InputError{Msg: fmt.Sprintf("unknown built-in scenario %q (built-ins: %s)", name, strings.Join(BuiltinNames(), ", "))}
 	}
 	return data, nil
+}
+
+// BuiltinDescription returns the description of a built-in scenario without validating it, so
+// that listing the built-ins works even where a built-in's input files (e.g. the trace of
+// kth-sp2) are absent.
+func BuiltinDescription(name string) (string, error) {
+	data, err := BuiltinYAML(name)
+	if err != nil {
+		return "", err
+	}
+	s, err := decodeScenario(builtinFile(name), data, nil)
+	if err != nil {
+		return "", err
+	}
+	return s.Description, nil
 }
 
 func builtinFile(name string) string { return path.Join("builtin", name+".yaml") }

@@ -297,10 +297,13 @@ func TestMergeAndAliasErrors(t *testing.T) {
 
 func TestBuiltins(t *testing.T) {
 	names := BuiltinNames()
-	if !reflect.DeepEqual(names, []string{"default", "fleet", "mmc"}) {
+	if !reflect.DeepEqual(names, []string{"default", "fleet", "kth-sp2", "mmc"}) {
 		t.Fatalf("BuiltinNames() = %v", names)
 	}
 	for _, name := range names {
+		if name == "kth-sp2" && !haveKTH(t) {
+			continue // skipped with a message by haveKTH
+		}
 		s, err := Builtin(name)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -334,7 +337,7 @@ func TestBuiltins(t *testing.T) {
 	if hosts != 1000 || cores != 69120*1000 || s.Horizon != 24*units.Hour {
 		t.Errorf("default: %d hosts, %s cores, horizon %s", hosts, cores, s.Horizon)
 	}
-	if _, err := Builtin("nope"); err == nil || !strings.Contains(err.Error(), "default, fleet, mmc") {
+	if _, err := Builtin("nope"); err == nil || !strings.Contains(err.Error(), "default, fleet, kth-sp2, mmc") {
 		t.Errorf("Builtin(nope) = %v", err)
 	}
 }
@@ -363,7 +366,7 @@ func TestResolve(t *testing.T) {
 		t.Fatalf("Resolve(mmc) = %+v, %v", s, err)
 	}
 	for arg, want := range map[string]string{
-		"nope":                     `unknown scenario "nope": not a file and not a built-in (built-ins: default, fleet, mmc)`,
+		"nope":                     `unknown scenario "nope": not a file and not a built-in (built-ins: default, fleet, kth-sp2, mmc)`,
 		"nope.yaml":                `nope.yaml: cannot read scenario`,
 		filepath.Join(dir, "none"): "cannot read scenario",
 	} {

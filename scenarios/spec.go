@@ -50,6 +50,7 @@ type HostGroup struct {
 // Workload lists the sources of jobs.
 type Workload struct {
 	Synthetic []SyntheticSource `yaml:"synthetic"`
+	Traces    []TraceSource     `yaml:"traces"`
 }
 
 // SyntheticSource generates jobs from an arrival process and per-job distributions.
@@ -104,4 +105,16 @@ type Fleet struct {
 	DispatchDelay   units.Duration `yaml:"dispatch_delay"`     // router-to-cell (and cell-to-router) latency, > 0 (default 500ms)
 	EnergyUSDPerKWh []float64      `yaml:"energy_usd_per_kwh"` // per-cell electricity prices, cycled over the cells (default: cost.energy_usd_per_kwh everywhere)
 	MaxLoad         float64        `yaml:"max_load"`           // cost-aware: a cell is eligible while its routed CPU load is below this fraction of its capacity (default 0.85)
+}
+
+// TraceSource replays a job trace file. For SWF (the Parallel Workloads Archive's format) each
+// job becomes a rigid parallel job of Procs tasks of one processor each that start together
+// (gang scheduling), arriving at its submit time relative to the first job's.
+type TraceSource struct {
+	Name       string      `yaml:"name"`         // default "trace<i>"; unique among all sources
+	Format     string      `yaml:"format"`       // "swf"
+	Path       string      `yaml:"path"`         // trace file; a relative path is relative to the scenario file's folder; "$DCSIM_TRACES" expands (default ../shared/traces)
+	CPUPerProc units.CPU   `yaml:"cpu_per_proc"` // CPU of one trace processor (default 1 core)
+	MemPerProc units.Bytes `yaml:"mem_per_proc"` // memory per trace processor (default 0)
+	Jobs       int64       `yaml:"jobs"`         // replay at most this many jobs (0 = all)
 }

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"os"
 	"strings"
 
 	"github.com/dcsim/dcsim/models/power"
@@ -97,8 +98,8 @@ func (s *Scenario) Validate() error {
 		c.power(p+".power", g.Power)
 	}
 
-	if len(s.Workload.Synthetic) == 0 {
-		c.errf("workload.synthetic", "at least one workload source is required")
+	if len(s.Workload.Synthetic) == 0 && len(s.Workload.Traces) == 0 {
+		c.errf("workload", "at least one workload source is required (workload.synthetic or workload.traces)")
 	}
 	sources := map[string]string{}
 	for i, src := range s.Workload.Synthetic {
@@ -129,6 +130,9 @@ func (s *Scenario) Validate() error {
 			}
 		}
 		c.nonNeg(p+".deadline_factor", src.DeadlineX)
+	}
+	for i, tr := range s.Workload.Traces { // finite by nature: no horizon needed
+		c.trace(fmt.Sprintf("workload.traces[%d]", i), i, tr, sources)
 	}
 
 	for _, k := range []struct{ kind, path, name string }{
@@ -180,6 +184,30 @@ func (c *checker) fleet(f Fleet) {
 	}
 	if !(f.MaxLoad > 0 && f.MaxLoad <= 1) {
 		c.errf("fleet.max_load", "must be in (0, 1] (a fraction of a cell's CPU capacity), got %g", f.MaxLoad)
+	}
+}
+
+// trace checks trace source i; sources holds the source names seen so far (all kinds).
+func (c *checker) trace(p string, i int, tr TraceSource, sources map[string]string) {
+	c.unique(sources, p+".name", "source", tr.Name)
+	c.oneOf(p+".format", "trace format", tr.Format, TraceFormats)
+	if tr.Path == "" {
+		c.errf(p+".path", "required: the trace file (e.g. \"$DCSIM_TRACES/swf/KTH-SP2-1996-2.1-cln.swf\")")
+	} else if path := c.s.TracePath(i); path != "" {
+		if st, err := os.Stat(path); err != nil {
+			c.errf(p+".path", "cannot read trace file %s: %v", path, unwrapPathErr(err))
+		} else if st.IsDir() {
+			c.errf(p+".path", "trace file %s is a directory", path)
+		}
+	}
+	if tr.CPUPerProc <= 0 {
+		c.errf(p+".cpu_per_proc", "must be > 0, got %s", tr.CPUPerProc)
+	}
+	if tr.MemPerProc < 0 {
+		c.errf(p+".mem_per_proc", "must be >= 0, got %s", tr.MemPerProc)
+	}
+	if tr.Jobs < 0 {
+		c.errf(p+".jobs", "must be >= 0, got %d", tr.Jobs)
 	}
 }
 

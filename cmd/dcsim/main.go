@@ -100,7 +100,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "dcsim:", err)
 	var ue usageError
 	var ie *scenarios.InputError
-	if errors.As(err, &ue) || errors.As(err, &ie) || errors.Is(err, runner.ErrInput) {
+	if errors.As(err, &ue) || errors.As(err, &ie) || errors.Is(err, runner.ErrInput) || errors.Is(err, dc.ErrInput) {
 		return exitInput
 	}
 	return exitInternal
@@ -256,11 +256,11 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 	case fs.NArg() == 1 && fs.Arg(0) == "list":
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 		for _, n := range scenarios.BuiltinNames() {
-			sc, err := scenarios.Builtin(n)
+			desc, err := scenarios.BuiltinDescription(n)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(tw, "%s\t%s\n", n, firstLine(sc.Description))
+			fmt.Fprintf(tw, "%s\t%s\n", n, firstLine(desc))
 		}
 		return tw.Flush()
 	case fs.NArg() == 2 && fs.Arg(0) == "show":

@@ -309,3 +309,39 @@ func TestRouters(t *testing.T) {
 		t.Errorf("least-loaded: jobs per cell %v, want both used", n)
 	}
 }
+
+// TestTraceReplayKTH replays the first 3,000 jobs of the KTH-SP2 log twice (single cluster and a
+// 2-cell fleet on 2 workers) and checks conservation and byte-identical repeat runs. It needs
+// the trace samples (DCSIM_TRACES; CI always sets it).
+func TestTraceReplayKTH(t *testing.T) {
+	if os.Getenv("DCSIM_TRACES") == "" {
+		t.Setenv("DCSIM_TRACES", filepath.Join("..", "..", "..", "shared", "traces"))
+	}
+	if _, err := os.Stat(filepath.Join(os.Getenv("DCSIM_TRACES"), "swf", "KTH-SP2-1996-2.1-cln.swf")); err != nil {
+		t.Skipf("KTH-SP2 sample not found under DCSIM_TRACES=%s: %v", os.Getenv("DCSIM_TRACES"), err)
+	}
+	for _, sets := range [][]string{{"workload.traces.0.jobs=3000"}, {"workload.traces.0.jobs=3000", "fleet.cells=2"}} {
+		sc, err := scenarios.Resolve("kth-sp2", sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first []byte
+		for rep := 0; rep < 2; rep++ {
+			dir := t.TempDir()
+			o, err := Run(sc, Options{OutDir: dir, Workers: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := o.Result.Summary
+			if s.JobsSubmitted != 3000 || s.JobsSubmitted != s.JobsFinished+s.JobsRejected+s.JobsUnfinished {
+				t.Fatalf("%v: %+v", sets, s)
+			}
+			b, _ := os.ReadFile(filepath.Join(dir, "jobs.arrow"))
+			if rep == 0 {
+				first = b
+			} else if !bytes.Equal(first, b) {
+				t.Fatalf("%v: jobs.arrow differs between two runs", sets)
+			}
+		}
+	}
+}

@@ -51,5 +51,9 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 			GPUs: w.GPUs, RuntimeS: w.RuntimeS, Priority: w.Priority, Tenants: w.Tenants, DeadlineX: w.DeadlineX,
 		})
 	}
+	for i, tr := range sc.Workload.Traces {
+		cfg.Traces = append(cfg.Traces, TraceConfig{Name: tr.Name, Format: tr.Format, Path: sc.TracePath(i),
+			CPUPerProc: int64(tr.CPUPerProc), MemPerProc: int64(tr.MemPerProc), Jobs: tr.Jobs})
+	}
 	return cfg, nil
 }

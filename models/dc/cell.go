@@ -22,7 +22,8 @@ const (
 type job struct {
 	id         int64
 	source     int32
-	tenant     int32
+	gang       bool
+	tenant     string
 	priority   int32
 	ntasks     int32
 	started    int32
@@ -38,7 +39,7 @@ type job struct {
 
 // newJob is the live, not yet started job of spec js.
 func newJob(js *jobSpec) job {
-	return job{id: js.id, source: js.source, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
+	return job{id: js.id, source: js.source, gang: js.gang, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
 		host: -1, demand: js.demand, submit: js.submit, start: -1, deadline: js.deadline, maxRuntime: js.maxRuntime, live: true}
 }
 
@@ -92,7 +93,8 @@ type cell struct {
 	queue    policy.Queue
 	placer   policy.Placer
 	maxCap   []models.Resources // per group capacity, for the "can never fit" check
-	sources  []*source          // single-cluster runs only
+	sources  []jobSource        // single-cluster runs only
+	gangHost []int32            // scratch: hosts of a gang being placed
 	scratch  []sim.Time
 
 	jobs      []job
@@ -167,6 +169,22 @@ func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
 	return c, nil
 }
 
+// capacityFor is how many tasks of demand d the whole cell can hold at once.
+func (c *cell) capacityFor(d models.Resources) int64 {
+	var n int64
+	for gi, m := range c.maxCap {
+		per := m.CPU / max(d.CPU, 1)
+		if d.Mem > 0 {
+			per = min(per, m.Mem/d.Mem)
+		}
+		if d.GPU > 0 {
+			per = min(per, m.GPU/d.GPU)
+		}
+		n += per * int64(c.s.cfg.Groups[gi].Count)
+	}
+	return n
+}
+
 // fits reports whether a task of demand d fits some host group of the cell.
 func (c *cell) fits(d models.Resources) bool {
 	for _, m := range c.maxCap {
@@ -228,7 +246,11 @@ func (c *cell) handle(ev sim.Event) {
 		src := c.sources[ev.A]
 		c.nextJobID++
 		js := src.draw(now, c.nextJobID, &c.scratch, false)
-		if t := src.nextAfter(now); t >= 0 {
+		t, err := src.nextAfter(now)
+		if err != nil && c.err == nil {
+			c.err = err
+		}
+		if t >= 0 {
 			c.eng.Schedule(t, evArrival, ev.A, 0)
 		}
 		c.st.submitted++
@@ -265,7 +287,7 @@ func (c *cell) catchUpSampling(now sim.Time) {
 // submit admits job js arriving at the cell now.
 func (c *cell) submit(js *jobSpec, now sim.Time) {
 	ji := c.allocJob(newJob(js))
-	if !c.fits(js.demand) {
+	if !c.fits(js.demand) || js.gang && c.capacityFor(js.demand) < int64(js.ntasks) {
 		c.endJob(ji, results.StatusRejected, now)
 		return
 	}
@@ -288,24 +310,72 @@ func (c *cell) schedule() {
 		if e.Ref == c.blockedRef && e.Index == c.blockedIdx && c.releases == c.blockedAt {
 			return
 		}
+		if c.jobs[e.Ref].gang {
+			if !c.startGang(&e) {
+				c.blockedRef, c.blockedIdx, c.blockedAt, c.blockedDemand = e.Ref, e.Index, c.releases, e.Demand
+				return
+			}
+			continue
+		}
 		h := c.placer.Place(e.Demand)
 		if h < 0 {
 			c.blockedRef, c.blockedIdx, c.blockedAt, c.blockedDemand = e.Ref, e.Index, c.releases, e.Demand
 			return
 		}
 		c.queue.PopFront()
+		c.allocate(h, e.Demand)
 		c.startTask(&e, h)
 	}
 }
 
-func (c *cell) startTask(e *policy.Entry, h int32) {
-	now := c.eng.Now()
-	c.advance(h, now)
+// startGang starts all tasks of the rigid job at the queue's front together, or none: it places
+// them one by one, allocating as it goes, and undoes the allocations if one does not fit. The
+// queue discipline keeps a job's tasks together at the front (FCFS does).
+func (c *cell) startGang(e *policy.Entry) bool {
+	n := c.jobs[e.Ref].ntasks - c.jobs[e.Ref].started
+	c.gangHost = c.gangHost[:0]
+	for k := int32(0); k < n; k++ {
+		h := c.placer.Place(e.Demand)
+		if h < 0 {
+			for _, g := range c.gangHost {
+				c.release(g, e.Demand)
+			}
+			return false
+		}
+		c.allocate(h, e.Demand)
+		c.gangHost = append(c.gangHost, h)
+	}
+	for _, h := range c.gangHost {
+		f, _ := c.queue.Front()
+		c.queue.PopFront()
+		c.startTask(&f, h)
+	}
+	return true
+}
+
+// allocate gives demand d of host h to a task.
+func (c *cell) allocate(h int32, d models.Resources) {
+	c.advance(h, c.eng.Now())
 	hs := &c.hosts[h]
-	hs.Free = hs.Free.Sub(e.Demand)
+	hs.Free = hs.Free.Sub(d)
 	hs.Tasks++
 	c.acc[h].watts = c.powerOf(h)
 	c.placer.Update(h)
+}
+
+// release returns demand d of host h.
+func (c *cell) release(h int32, d models.Resources) {
+	c.advance(h, c.eng.Now())
+	hs := &c.hosts[h]
+	hs.Free = hs.Free.Add(d)
+	hs.Tasks--
+	c.acc[h].watts = c.powerOf(h)
+	c.placer.Update(h)
+}
+
+// startTask records that the task of entry e started on host h, whose resources are allocated.
+func (c *cell) startTask(e *policy.Entry, h int32) {
+	now := c.eng.Now()
 	c.queueChange(now, -1)
 	c.busyTasks++
 
@@ -323,15 +393,10 @@ func (c *cell) startTask(e *policy.Entry, h int32) {
 func (c *cell) taskEnd(h, ji int32) {
 	now := c.eng.Now()
 	jp := &c.jobs[ji]
-	c.advance(h, now)
-	hs := &c.hosts[h]
-	hs.Free = hs.Free.Add(jp.demand)
-	hs.Tasks--
-	if hs.Free.Fits(c.blockedDemand) {
+	c.release(h, jp.demand)
+	if c.hosts[h].Free.Fits(c.blockedDemand) {
 		c.releases++
 	}
-	c.acc[h].watts = c.powerOf(h)
-	c.placer.Update(h)
 	c.busyTasks--
 	jp.done++
 	if jp.done == jp.ntasks {
@@ -372,8 +437,7 @@ func (c *cell) endJob(ji int32, status string, now sim.Time) {
 		if host >= 0 {
 			host += c.hostBase
 		}
-		src := &c.s.cfg.Sources[jp.source]
-		c.row = results.JobRow{JobID: jp.id, Source: src.Name, Tenant: tenantName(src, jp.tenant), Priority: jp.priority,
+		c.row = results.JobRow{JobID: jp.id, Source: c.s.srcNames[jp.source], Tenant: jp.tenant, Priority: jp.priority,
 			Tasks: jp.ntasks, CPUMilli: jp.demand.CPU, MemBytes: jp.demand.Mem, GPUs: int32(jp.demand.GPU),
 			SubmitUS: int64(jp.submit), StartUS: int64(jp.start), EndUS: int64(end), RuntimeUS: int64(jp.maxRuntime),
 			DeadlineUS: int64(jp.deadline), Status: status, HostID: host, Cell: c.idx, SLOViolated: violated}
@@ -383,13 +447,6 @@ func (c *cell) endJob(ji int32, status string, now sim.Time) {
 	}
 	jp.live = false
 	c.freeJobs = append(c.freeJobs, ji)
-}
-
-func tenantName(src *Source, i int32) string {
-	if len(src.Tenants) == 0 {
-		return "default"
-	}
-	return src.Tenants[i]
 }
 
 // account adds a job in its terminal state to the totals and reports whether it violated the

@@ -8,6 +8,7 @@ package dc
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -90,6 +91,7 @@ type Config struct {
 	CarbonGPerKWh float64
 	HostInterval  sim.Time
 	Fleet         *FleetConfig // nil: a single cluster
+	Traces        []TraceConfig
 }
 
 // FleetConfig replicates the cluster into Cells cells behind a router.
@@ -123,6 +125,8 @@ type Sim struct {
 	cells    []*cell
 	router   *router
 	expected int64
+	srcNames []string // source names by index: synthetic sources, then traces
+	closers  []io.Closer
 	jobBufs  []*rowBuf[results.JobRow]
 	hostBufs []*rowBuf[results.HostRow]
 }
@@ -155,15 +159,35 @@ func New(cfg Config, opt Options) (*Sim, error) {
 	if opt.Hosts != nil && cfg.HostInterval <= 0 {
 		return nil, errors.New("host interval must be positive")
 	}
-	var sources []*source
+	var sources []jobSource
 	for i, src := range cfg.Sources {
 		ss, err := newSource(cfg.Seed, i, src)
 		if err != nil {
 			return nil, err
 		}
 		sources = append(sources, ss)
+		s.srcNames = append(s.srcNames, src.Name)
 		if src.Jobs > 0 && s.expected >= 0 {
 			s.expected += src.Jobs
+		} else {
+			s.expected = -1
+		}
+	}
+	for _, tc := range cfg.Traces {
+		if tc.Format != "swf" {
+			s.Close()
+			return nil, fmt.Errorf("trace %q: unknown format %q (known: swf)", tc.Name, tc.Format)
+		}
+		ts, err := newSWFSource(len(sources), tc)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.closers = append(s.closers, ts.closer)
+		sources = append(sources, ts)
+		s.srcNames = append(s.srcNames, tc.Name)
+		if s.expected >= 0 && tc.Jobs > 0 {
+			s.expected += tc.Jobs
 		} else {
 			s.expected = -1
 		}
@@ -231,6 +255,14 @@ func New(cfg Config, opt Options) (*Sim, error) {
 	return s, nil
 }
 
+// Close releases the trace files a simulation reads. Run closes them too.
+func (s *Sim) Close() {
+	for _, c := range s.closers {
+		c.Close()
+	}
+	s.closers = nil
+}
+
 // rowBuf buffers a partition's rows. It is double-buffered: at a barrier swap sets the
 // window's rows aside, and the coordinator writes them out at the start of the next window
 // while the other workers already advance partitions into the front buffers.
@@ -257,6 +289,7 @@ func (b *rowBuf[R]) drainBack(w interface{ Write(*R) error }) error {
 
 // Run runs the simulation to its horizon or until no events remain.
 func (s *Sim) Run() (*Result, error) {
+	defer s.Close()
 	if s.router != nil {
 		return s.runFleet()
 	}

@@ -26,7 +26,7 @@ const (
 type router struct {
 	s       *Sim
 	eng     *sim.Engine
-	sources []*source
+	sources []jobSource
 	policy  string
 	load    []float64 // routed, unfinished CPU demand per cell, millicores × tasks
 	capCPU  []float64 // CPU capacity per cell, millicores
@@ -67,11 +67,15 @@ func (r *router) Advance(end sim.Time, out *sim.Outbox[fleetMsg]) {
 			src := r.sources[ev.A]
 			r.nextJobID++
 			js := src.draw(now, r.nextJobID, nil, true)
-			if t := src.nextAfter(now); t >= 0 {
+			t, err := src.nextAfter(now)
+			if err != nil && r.err == nil {
+				r.err = err
+			}
+			if t >= 0 {
 				r.eng.Schedule(t, evArrival, ev.A, 0)
 			}
 			r.st.submitted++
-			if !r.cells[0].fits(js.demand) { // cells are identical copies of the cluster
+			if !r.cells[0].fits(js.demand) || js.gang && r.cells[0].capacityFor(js.demand) < int64(js.ntasks) { // cells are identical
 				r.reject(&js, now)
 				continue
 			}
@@ -120,8 +124,7 @@ func (r *router) reject(js *jobSpec, now sim.Time) {
 	j := newJob(js)
 	r.st.account(&j, results.StatusRejected, now, r.s.cfg.MaxWait)
 	if r.jobSink != nil {
-		src := &r.s.cfg.Sources[js.source]
-		r.row = results.JobRow{JobID: js.id, Source: src.Name, Tenant: tenantName(src, js.tenant), Priority: js.priority,
+		r.row = results.JobRow{JobID: js.id, Source: r.s.srcNames[js.source], Tenant: js.tenant, Priority: js.priority,
 			Tasks: js.ntasks, CPUMilli: js.demand.CPU, MemBytes: js.demand.Mem, GPUs: int32(js.demand.GPU),
 			SubmitUS: int64(js.submit), StartUS: -1, EndUS: -1, RuntimeUS: int64(js.maxRuntime),
 			DeadlineUS: int64(js.deadline), Status: results.StatusRejected, HostID: -1, Cell: -1}

@@ -55,22 +55,33 @@ func orConst(d workload.DistSpec, v float64) workload.DistSpec {
 }
 
 // first returns the time of the source's first arrival, or -1 if it has none.
-func (s *source) first() sim.Time { return s.nextAfter(s.Start) }
+func (s *source) first() sim.Time { t, _ := s.nextAfter(s.Start); return t }
 
-// nextAfter counts the arrival just handled and returns the next arrival time, or -1.
-func (s *source) nextAfter(now sim.Time) sim.Time {
+// nextAfter returns the next arrival time after now, or -1.
+func (s *source) nextAfter(now sim.Time) (sim.Time, error) {
 	t := s.arr.Next(int64(now))
 	if s.Jobs > 0 && s.generated >= s.Jobs || s.Until > 0 && sim.Time(t) >= s.Until || t < 0 || t >= int64(sim.MaxTime) {
-		return -1
+		return -1, nil
 	}
-	return sim.Time(t)
+	return sim.Time(t), nil
+}
+
+// jobSource is a partition's source of jobs: a synthetic generator or a trace replay. It is
+// called once per job (not per event).
+type jobSource interface {
+	// first is the time of the first arrival, -1 if none.
+	first() sim.Time
+	// draw returns the job arriving now.
+	draw(now sim.Time, id int64, scratch *[]sim.Time, own bool) jobSpec
+	// nextAfter is the time of the next arrival after the one just drawn, -1 if none.
+	nextAfter(now sim.Time) (sim.Time, error)
 }
 
 // jobSpec is a freshly drawn job, before it reaches a cell.
 type jobSpec struct {
 	id         int64
 	source     int32
-	tenant     int32
+	tenant     string
 	priority   int32
 	ntasks     int32
 	demand     models.Resources // per task
@@ -78,11 +89,13 @@ type jobSpec struct {
 	deadline   sim.Time // -1 if none
 	maxRuntime sim.Time
 	runtime0   sim.Time   // first task's run time
-	more       []sim.Time // run times of tasks 1..ntasks-1 (nil for single-task jobs)
+	more       []sim.Time // run times of tasks 1..ntasks-1 (nil for single-task jobs and uniform ones)
+	uniform    bool       // every task runs runtime0
+	gang       bool       // all tasks must start together (a rigid parallel job)
 }
 
 func (j *jobSpec) runtime(k int32) sim.Time {
-	if k == 0 {
+	if k == 0 || j.uniform {
 		return j.runtime0
 	}
 	return j.more[k-1]
@@ -103,8 +116,9 @@ func (s *source) draw(now sim.Time, id int64, scratch *[]sim.Time, own bool) job
 		},
 		priority: int32(clampInt(math.Round(s.prio.Sample()))),
 	}
+	j.tenant = s.Tenants[0]
 	if len(s.Tenants) > 1 {
-		j.tenant = int32(s.tenantRNG.IntN(len(s.Tenants)))
+		j.tenant = s.Tenants[s.tenantRNG.IntN(len(s.Tenants))]
 	}
 	var more []sim.Time
 	if ntasks > 1 {
