@@ -1,6 +1,10 @@
 package alibaba2018
 
-import "io"
+import (
+	"io"
+
+	"github.com/dcsim/dcsim/models/trace/internal/textio"
+)
 
 var machineMetaFields = []string{
 	"machine_id", "time_stamp", "failure_domain_1", "failure_domain_2",
@@ -93,7 +97,7 @@ func (r *MachineMetaReader) Next() (MachineMeta, error) {
 		return MachineMeta{}, err
 	}
 	if cpus > 1<<20 {
-		return MachineMeta{}, lr.fail(5, "out of range "+quote(lr.fields[4]))
+		return MachineMeta{}, lr.fail(5, "out of range "+textio.Quote(lr.fields[4]))
 	}
 	m.CPUNum = int(cpus)
 	if m.MemSize, err = lr.floatField(6, false, false); err != nil {

@@ -1,16 +1,14 @@
 package alibaba2018
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"strconv"
 	"strings"
+
+	"github.com/dcsim/dcsim/models/trace/internal/textio"
 )
 
 // MaxLineBytes bounds the length of one line (line ending included); longer
@@ -49,56 +47,40 @@ type ReaderStats struct {
 // lineReader is the streaming CSV line splitter shared by the three readers.
 type lineReader struct {
 	name   string
-	names  []string // schema field names, one per expected field
-	header string   // the names joined by ',', as a pandas-written header line
-	br     *bufio.Reader
-	gz     *gzip.Reader
-	file   *os.File
+	names  []string      // schema field names, one per expected field
+	header string        // the names joined by ',', as a pandas-written header line
+	src    io.ReadCloser // closes the gzip stream and the file, if any
+	sc     *textio.Scanner
 	line   int
 	fields [][]byte
 	stats  ReaderStats
 	err    error
-	intern map[string]string
+	intern *textio.Interner
 	closed bool
 }
 
-var gzipMagic = []byte{0x1f, 0x8b}
-
 func openPath(path string, names []string) (*lineReader, error) {
-	f, err := os.Open(path)
+	src, err := textio.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	lr, err := newLineReader(f, path, names)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	lr.file = f
-	return lr, nil
+	return newLineReaderFrom(src, path, names), nil
 }
 
 func newLineReader(r io.Reader, name string, names []string) (*lineReader, error) {
-	lr := &lineReader{
-		name: name, names: names, header: strings.Join(names, ","),
-		fields: make([][]byte, 0, len(names)), intern: map[string]string{},
-	}
-	raw := bufio.NewReaderSize(r, MaxLineBytes)
-	magic, err := raw.Peek(2)
-	if err != nil && err != io.EOF {
+	src, err := textio.NewReader(r)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if bytes.Equal(magic, gzipMagic) {
-		gz, err := gzip.NewReader(raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s: gzip: %w", name, err)
-		}
-		lr.gz = gz
-		lr.br = bufio.NewReaderSize(gz, MaxLineBytes)
-	} else {
-		lr.br = raw
+	return newLineReaderFrom(src, name, names), nil
+}
+
+func newLineReaderFrom(src io.ReadCloser, name string, names []string) *lineReader {
+	return &lineReader{
+		src: src, sc: textio.NewScanner(src, MaxLineBytes, true),
+		name: name, names: names, header: strings.Join(names, ","),
+		fields: make([][]byte, 0, len(names)), intern: textio.NewInterner(internMax),
 	}
-	return lr, nil
 }
 
 // next reads the next data line and splits it into lr.fields, skipping blank
@@ -109,23 +91,21 @@ func (lr *lineReader) next() error {
 		if lr.err != nil {
 			return lr.err
 		}
-		b, err := lr.br.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
+		b, err := lr.sc.Next()
+		if err == textio.ErrLineTooLong {
 			lr.line++
 			return lr.fail(0, fmt.Sprintf("line longer than %d bytes", MaxLineBytes))
 		}
-		if err != nil && err != io.EOF {
-			lr.err = fmt.Errorf("%s:%d: read error: %w", lr.name, lr.line+1, err)
-			return lr.err
-		}
-		if len(b) == 0 && err == io.EOF {
+		if err == io.EOF {
 			lr.err = io.EOF
 			return io.EOF
 		}
+		if err != nil {
+			lr.err = fmt.Errorf("%s:%d: read error: %w", lr.name, lr.line+1, err)
+			return lr.err
+		}
 		lr.line++
 		lr.stats.Lines++
-		b = bytes.TrimSuffix(b, []byte{'\n'})
-		b = bytes.TrimSuffix(b, []byte{'\r'})
 		if len(b) == 0 {
 			lr.stats.Blank++
 			continue
@@ -161,76 +141,6 @@ func (lr *lineReader) fail(field int, msg string) error {
 	return pe
 }
 
-func quote(b []byte) string {
-	const max = 40
-	if len(b) > max {
-		return strconv.Quote(string(b[:max])) + "..."
-	}
-	return strconv.Quote(string(b))
-}
-
-// parseInt parses a decimal integer with an optional sign, without allocating.
-func parseInt(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 20 {
-		return 0, false
-	}
-	neg := false
-	if b[0] == '-' || b[0] == '+' {
-		neg = b[0] == '-'
-		b = b[1:]
-		if len(b) == 0 {
-			return 0, false
-		}
-	}
-	var u uint64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		d := uint64(c - '0')
-		if u > (math.MaxUint64-d)/10 {
-			return 0, false
-		}
-		u = u*10 + d
-	}
-	if neg {
-		if u > 1<<63 {
-			return 0, false
-		}
-		return -int64(u), true
-	}
-	if u > math.MaxInt64 {
-		return 0, false
-	}
-	return int64(u), true
-}
-
-// parseFloat parses plain decimal/exponent notation ("NaN", "Inf", hex and
-// '_' are rejected) into a finite float64.
-func parseFloat(b []byte) (float64, bool) {
-	if len(b) == 0 {
-		return 0, false
-	}
-	digits := false
-	for _, c := range b {
-		switch {
-		case c >= '0' && c <= '9':
-			digits = true
-		case c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+':
-		default:
-			return 0, false
-		}
-	}
-	if !digits {
-		return 0, false
-	}
-	v, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, false
-	}
-	return v, true
-}
-
 // str returns mandatory string field i (1-based).
 func (lr *lineReader) str(i int, intern bool) (string, error) {
 	b := lr.fields[i-1]
@@ -244,19 +154,7 @@ func (lr *lineReader) str(i int, intern bool) (string, error) {
 }
 
 // internStr returns b as a string, shared while the intern table is small.
-func (lr *lineReader) internStr(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	if s, ok := lr.intern[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	if len(lr.intern) < internMax {
-		lr.intern[s] = s
-	}
-	return s
-}
+func (lr *lineReader) internStr(b []byte) string { return lr.intern.String(b) }
 
 // nonNegInt parses mandatory integer field i, which must be >= 0.
 func (lr *lineReader) nonNegInt(i int) (int64, error) {
@@ -264,12 +162,12 @@ func (lr *lineReader) nonNegInt(i int) (int64, error) {
 	if len(b) == 0 {
 		return 0, lr.fail(i, "missing value")
 	}
-	v, ok := parseInt(b)
+	v, ok := textio.ParseInt(b)
 	if !ok {
-		return 0, lr.fail(i, "invalid integer "+quote(b))
+		return 0, lr.fail(i, "invalid integer "+textio.Quote(b))
 	}
 	if v < 0 {
-		return 0, lr.fail(i, "negative value "+quote(b))
+		return 0, lr.fail(i, "negative value "+textio.Quote(b))
 	}
 	return v, nil
 }
@@ -288,24 +186,24 @@ func (lr *lineReader) wholeField(i int, opt bool) (int64, error) {
 		}
 		return 0, lr.fail(i, "missing value")
 	}
-	if v, ok := parseInt(b); ok {
+	if v, ok := textio.ParseInt(b); ok {
 		if v < 0 {
-			return 0, lr.fail(i, "negative value "+quote(b))
+			return 0, lr.fail(i, "negative value "+textio.Quote(b))
 		}
 		return v, nil
 	}
-	v, ok := parseFloat(b)
+	v, ok := textio.ParseFloat(b)
 	if !ok {
-		return 0, lr.fail(i, "invalid number "+quote(b))
+		return 0, lr.fail(i, "invalid number "+textio.Quote(b))
 	}
 	if v < 0 {
-		return 0, lr.fail(i, "negative value "+quote(b))
+		return 0, lr.fail(i, "negative value "+textio.Quote(b))
 	}
 	if v != math.Trunc(v) {
-		return 0, lr.fail(i, "not a whole number "+quote(b))
+		return 0, lr.fail(i, "not a whole number "+textio.Quote(b))
 	}
 	if v > maxWhole {
-		return 0, lr.fail(i, "out of range "+quote(b))
+		return 0, lr.fail(i, "out of range "+textio.Quote(b))
 	}
 	return int64(v), nil
 }
@@ -320,12 +218,12 @@ func (lr *lineReader) floatField(i int, opt, minus1 bool) (float64, error) {
 		}
 		return 0, lr.fail(i, "missing value")
 	}
-	v, ok := parseFloat(b)
+	v, ok := textio.ParseFloat(b)
 	if !ok {
-		return 0, lr.fail(i, "invalid number "+quote(b))
+		return 0, lr.fail(i, "invalid number "+textio.Quote(b))
 	}
 	if v < 0 && !(minus1 && v == -1) {
-		return 0, lr.fail(i, "negative value "+quote(b))
+		return 0, lr.fail(i, "negative value "+textio.Quote(b))
 	}
 	return v, nil
 }
@@ -338,14 +236,5 @@ func (lr *lineReader) close() error {
 	if lr.err == nil {
 		lr.err = errors.New(lr.name + ": reader closed")
 	}
-	var err error
-	if lr.gz != nil {
-		err = lr.gz.Close()
-	}
-	if lr.file != nil {
-		if e := lr.file.Close(); err == nil {
-			err = e
-		}
-	}
-	return err
+	return lr.src.Close()
 }

@@ -3,6 +3,8 @@ package azure
 import (
 	"fmt"
 	"io"
+
+	"github.com/dcsim/dcsim/models/trace/internal/textio"
 )
 
 // CPUReadingFields is the number of fields in a vm_cpu_readings line.
@@ -60,14 +62,14 @@ func (r *CPUReadingReader) Next() (CPUReading, error) {
 	}
 	c := CPUReading{VMID: f[1], Line: int(ln)}
 	var err error
-	if c.TimeS, err = parseUint(f[0], 64); err != nil {
+	if c.TimeS, err = textio.ParseUint(f[0], 64); err != nil {
 		return ferr(0, err)
 	}
 	if c.VMID == "" {
 		return ferr(1, fmt.Errorf("empty"))
 	}
 	for i, p := range [3]*float64{&c.MinCPU, &c.MaxCPU, &c.AvgCPU} {
-		if *p, err = parseFloat(f[2+i]); err != nil {
+		if *p, err = textio.ParseNonNeg(f[2+i]); err != nil {
 			return ferr(2+i, err)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/dcsim/dcsim/models/trace/internal/textio"
 )
 
 // functionKeys are the leading columns of invocations_per_function_md.anon.dNN.csv.
@@ -110,7 +112,7 @@ func (r *FunctionReader) Next() (Function, error) {
 		PerMinute: make([]int32, r.minutes)}
 	for i := range fn.PerMinute {
 		k := len(functionKeys) + i
-		n, err := parseUint(f[k], 64)
+		n, err := textio.ParseUint(f[k], 64)
 		if err == nil && n > math.MaxInt32 {
 			err = fmt.Errorf("integer out of range %q", f[k])
 		}

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/dcsim/dcsim/models/trace/internal/textio"
 )
 
 // llmHeader is the header of the LLM inference trace files.
@@ -94,7 +96,7 @@ func (r *LLMReader) Next() (LLMRequest, error) {
 	}
 	req := LLMRequest{Line: int(ln)}
 	for i, p := range [2]*int{&req.ContextTokens, &req.GeneratedTokens} {
-		n, err := parseUint(f[1+i], 32)
+		n, err := textio.ParseUint(f[1+i], 32)
 		if err != nil {
 			return ferr(1+i, err)
 		}

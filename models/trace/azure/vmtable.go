@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/dcsim/dcsim/models/trace/internal/textio"
 )
 
 // VMTableFields is the number of fields in a vmtable.csv line.
@@ -88,10 +90,10 @@ func (r *VMReader) parse(s string, ln int64) (VM, error) {
 	vm := VM{ID: f[0], Subscription: f[1], Deployment: f[2], Category: f[8],
 		CoresBucket: f[9], MemoryBucket: f[10], Line: int(ln)}
 	var err error
-	if vm.CreatedS, err = parseUint(f[3], 64); err != nil {
+	if vm.CreatedS, err = textio.ParseUint(f[3], 64); err != nil {
 		return VM{}, ferr(3, err)
 	}
-	if vm.DeletedS, err = parseUint(f[4], 64); err != nil {
+	if vm.DeletedS, err = textio.ParseUint(f[4], 64); err != nil {
 		return VM{}, ferr(4, err)
 	}
 	if vm.DeletedS < vm.CreatedS {
@@ -99,7 +101,7 @@ func (r *VMReader) parse(s string, ln int64) (VM, error) {
 	}
 	cpu := [3]*float64{&vm.MaxCPU, &vm.AvgCPU, &vm.P95CPU}
 	for i, p := range cpu {
-		if *p, err = parseFloat(f[5+i]); err != nil {
+		if *p, err = textio.ParseNonNeg(f[5+i]); err != nil {
 			return VM{}, ferr(5+i, err)
 		}
 	}
@@ -116,7 +118,7 @@ func (r *VMReader) parse(s string, ln int64) (VM, error) {
 // the open-ended bucket ">N" (its lower bound).
 func parseBucket(s string) (float64, error) {
 	t := strings.TrimPrefix(s, ">")
-	if !validNumber(t) || t[0] == '-' || t[0] == '+' {
+	if !textio.ValidNumber(t) || t[0] == '-' || t[0] == '+' {
 		return 0, fmt.Errorf("invalid bucket %q", s)
 	}
 	x, err := strconv.ParseFloat(t, 64)

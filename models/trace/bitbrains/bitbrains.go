@@ -35,17 +35,15 @@
 package bitbrains
 
 import (
-	"bufio"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/dcsim/dcsim/models/trace/internal/textio"
 )
 
 // MaxLineBytes is the longest line (without its line ending) the Reader accepts.
@@ -90,8 +88,7 @@ type Stats struct {
 // Reader streams the samples of one VM file.
 type Reader struct {
 	name    string
-	br      *bufio.Reader
-	buf     []byte
+	sc      *textio.Scanner
 	stats   Stats
 	err     error // sticky (io.EOF at the end)
 	prev    int64
@@ -101,15 +98,11 @@ type Reader struct {
 // NewReader returns a Reader for r (plain or gzip). name is used in error messages.
 // It reads the header; an error in it is returned by the first Next.
 func NewReader(r io.Reader, name string) (*Reader, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%s: gzip: %w", name, err)
-		}
-		br = bufio.NewReaderSize(gz, 64<<10)
+	src, err := textio.NewReader(r)
+	if src == nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	rd := &Reader{name: name, br: br}
+	rd := &Reader{name: name, sc: textio.NewScanner(src, MaxLineBytes, false)}
 	rd.readHeader()
 	return rd, nil
 }
@@ -141,39 +134,9 @@ func (r *Reader) nextLine() (string, bool) {
 		if r.err != nil {
 			return "", false
 		}
-		r.buf = r.buf[:0]
-		for {
-			chunk, err := r.br.ReadSlice('\n')
-			r.buf = append(r.buf, chunk...)
-			if len(r.buf) > MaxLineBytes+2 {
-				r.err = r.errorf(r.stats.Lines+1, "line longer than %d bytes", MaxLineBytes)
-				return "", false
-			}
-			if err == bufio.ErrBufferFull {
-				continue
-			}
-			if err == io.EOF {
-				if len(r.buf) == 0 {
-					r.err = io.EOF
-					return "", false
-				}
-				break
-			}
-			if err != nil {
-				r.err = r.errorf(r.stats.Lines+1, "read error: %v", err)
-				return "", false
-			}
-			break
-		}
-		b := r.buf
-		if n := len(b); n > 0 && b[n-1] == '\n' {
-			b = b[:n-1]
-		}
-		if n := len(b); n > 0 && b[n-1] == '\r' {
-			b = b[:n-1]
-		}
-		if len(b) > MaxLineBytes {
-			r.err = r.errorf(r.stats.Lines+1, "line longer than %d bytes", MaxLineBytes)
+		b, err := r.sc.Next()
+		if err != nil {
+			r.err = r.sc.Error(r.name, err)
 			return "", false
 		}
 		r.stats.Lines++
@@ -187,24 +150,7 @@ func (r *Reader) nextLine() (string, bool) {
 }
 
 // split splits s at ';' into f, trimming spaces and tabs, and returns the field count.
-func split(s string, f *[NumFields]string) int {
-	n := 0
-	for {
-		i := strings.IndexByte(s, ';')
-		v := s
-		if i >= 0 {
-			v = s[:i]
-		}
-		if n < NumFields {
-			f[n] = strings.Trim(v, " \t")
-		}
-		n++
-		if i < 0 {
-			return n
-		}
-		s = s[i+1:]
-	}
-}
+func split(s string, f *[NumFields]string) int { return textio.SplitTrim(s, ';', f[:]) }
 
 func normHeader(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 
@@ -255,10 +201,10 @@ func (r *Reader) parse(line string, ln int64) (Sample, error) {
 	}
 	s := Sample{Line: int(ln)}
 	var err error
-	if s.TimeS, err = parseUint(f[0], 64); err != nil {
+	if s.TimeS, err = textio.ParseUint(f[0], 64); err != nil {
 		return Sample{}, ferr(0, err)
 	}
-	cores, err := parseUint(f[1], 32)
+	cores, err := textio.ParseUint(f[1], 32)
 	if err != nil {
 		return Sample{}, ferr(1, err)
 	}
@@ -266,7 +212,7 @@ func (r *Reader) parse(line string, ln int64) (Sample, error) {
 	dst := [...]*float64{&s.CPUCapacityMHz, &s.CPUUsageMHz, &s.CPUUsagePct, &s.MemCapacityKB,
 		&s.MemUsageKB, &s.DiskReadKBps, &s.DiskWriteKBps, &s.NetRxKBps, &s.NetTxKBps}
 	for i, p := range dst {
-		if *p, err = parseFloat(f[2+i]); err != nil {
+		if *p, err = textio.ParseNonNeg(f[2+i]); err != nil {
 			return Sample{}, ferr(2+i, err)
 		}
 	}
@@ -305,7 +251,7 @@ func ReadDir(dir string, fn func(vmID string, r *Reader) error) error {
 			continue
 		}
 		v := vmFile{id: id, name: name}
-		if n, err := parseUint(id, 64); err == nil {
+		if n, err := textio.ParseUint(id, 64); err == nil {
 			v.num, v.isNum = uint64(n), true
 		}
 		files = append(files, v)
@@ -338,77 +284,4 @@ func visit(path, id string, fn func(string, *Reader) error) error {
 	}
 	err = fn(id, r)
 	return errors.Join(err, c.Close())
-}
-
-// parseUint parses a non-negative decimal integer (digits only) that fits in bits bits.
-func parseUint(s string, bits int) (int64, error) {
-	if s == "" {
-		return 0, fmt.Errorf("invalid integer %q", s)
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			if s[i] == '-' && i == 0 && len(s) > 1 {
-				return 0, fmt.Errorf("negative value %q", s)
-			}
-			return 0, fmt.Errorf("invalid integer %q", s)
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, bits)
-	if err != nil {
-		return 0, fmt.Errorf("integer out of range %q", s)
-	}
-	return n, nil
-}
-
-// parseFloat parses a finite, non-negative decimal number.
-func parseFloat(s string) (float64, error) {
-	if !validNumber(s) {
-		return 0, fmt.Errorf("invalid number %q", s)
-	}
-	x, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsInf(x, 0) {
-		return 0, fmt.Errorf("number out of range %q", s)
-	}
-	if x < 0 {
-		return 0, fmt.Errorf("negative value %q", s)
-	}
-	return x, nil
-}
-
-// validNumber reports whether s is [+-]? (digits [. digits*] | . digits) ([eE][+-]?digits)?.
-func validNumber(s string) bool {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	digits := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			digits++
-		}
-	}
-	if digits == 0 {
-		return false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		exp := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			exp++
-		}
-		if exp == 0 {
-			return false
-		}
-	}
-	return i == len(s)
 }

@@ -1,15 +1,13 @@
 package google2011
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"strconv"
+
+	"github.com/dcsim/dcsim/models/trace/internal/textio"
 )
 
 // EndOfTrace (2^63−1) is the trace's timestamp for "after the end of the trace".
@@ -45,53 +43,39 @@ func (e *ParseError) Error() string {
 // lineReader is the shared streaming CSV line splitter.
 type lineReader struct {
 	name   string
-	names  []string // field names, 1 per expected field
-	br     *bufio.Reader
-	gz     *gzip.Reader
-	file   *os.File
+	names  []string      // field names, 1 per expected field
+	src    io.ReadCloser // closes the gzip stream and the file, if any
+	sc     *textio.Scanner
 	line   int
 	fields [][]byte
 	prevT  int64
 	prevL  int
 	err    error
-	intern map[string]string
+	intern *textio.Interner
 	closed bool
 }
 
-var gzipMagic = []byte{0x1f, 0x8b}
-
 func openPath(path string, names []string) (*lineReader, error) {
-	f, err := os.Open(path)
+	src, err := textio.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	lr, err := newLineReader(f, path, names)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	lr.file = f
-	return lr, nil
+	return newLineReaderFrom(src, path, names), nil
 }
 
 func newLineReader(r io.Reader, name string, names []string) (*lineReader, error) {
-	lr := &lineReader{name: name, names: names, fields: make([][]byte, 0, len(names)), prevT: -1, intern: map[string]string{}}
-	raw := bufio.NewReaderSize(r, MaxLineBytes)
-	magic, err := raw.Peek(2)
-	if err != nil && err != io.EOF {
+	src, err := textio.NewReader(r)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if bytes.Equal(magic, gzipMagic) {
-		gz, err := gzip.NewReader(raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s: gzip: %w", name, err)
-		}
-		lr.gz = gz
-		lr.br = bufio.NewReaderSize(gz, MaxLineBytes)
-	} else {
-		lr.br = raw
+	return newLineReaderFrom(src, name, names), nil
+}
+
+func newLineReaderFrom(src io.ReadCloser, name string, names []string) *lineReader {
+	return &lineReader{
+		src: src, sc: textio.NewScanner(src, MaxLineBytes, true),
+		name: name, names: names, fields: make([][]byte, 0, len(names)), prevT: -1, intern: textio.NewInterner(internMax),
 	}
-	return lr, nil
 }
 
 // next reads and splits the next line into lr.fields. It returns io.EOF at the
@@ -100,22 +84,20 @@ func (lr *lineReader) next() error {
 	if lr.err != nil {
 		return lr.err
 	}
-	b, err := lr.br.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
+	b, err := lr.sc.Next()
+	if err == textio.ErrLineTooLong {
 		lr.line++
 		return lr.fail(0, fmt.Sprintf("line longer than %d bytes", MaxLineBytes))
 	}
-	if err != nil && err != io.EOF {
-		lr.err = fmt.Errorf("%s:%d: %w", lr.name, lr.line+1, err)
-		return lr.err
-	}
-	if len(b) == 0 && err == io.EOF {
+	if err == io.EOF {
 		lr.err = io.EOF
 		return io.EOF
 	}
+	if err != nil {
+		lr.err = fmt.Errorf("%s:%d: %w", lr.name, lr.line+1, err)
+		return lr.err
+	}
 	lr.line++
-	b = bytes.TrimSuffix(b, []byte{'\n'})
-	b = bytes.TrimSuffix(b, []byte{'\r'})
 	if n := bytes.Count(b, []byte{','}) + 1; n != len(lr.names) {
 		return lr.fail(0, fmt.Sprintf("expected %d fields, got %d", len(lr.names), n))
 	}
@@ -142,50 +124,6 @@ func (lr *lineReader) fail(field int, msg string) error {
 	return pe
 }
 
-func quote(b []byte) string {
-	const max = 40
-	if len(b) > max {
-		return strconv.Quote(string(b[:max])) + "..."
-	}
-	return strconv.Quote(string(b))
-}
-
-// parseInt parses a decimal integer (optional leading '-') without allocating.
-func parseInt(b []byte) (int64, bool) {
-	if len(b) == 0 || len(b) > 20 {
-		return 0, false
-	}
-	neg := false
-	if b[0] == '-' || b[0] == '+' {
-		neg = b[0] == '-'
-		b = b[1:]
-		if len(b) == 0 {
-			return 0, false
-		}
-	}
-	var u uint64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		d := uint64(c - '0')
-		if u > (math.MaxUint64-d)/10 {
-			return 0, false
-		}
-		u = u*10 + d
-	}
-	if neg {
-		if u > 1<<63 {
-			return 0, false
-		}
-		return -int64(u), true
-	}
-	if u > math.MaxInt64 {
-		return 0, false
-	}
-	return int64(u), true
-}
-
 // intField parses mandatory (opt=false) or optional integer field i (1-based).
 // has reports whether the field was present.
 func (lr *lineReader) intField(i int, opt bool) (v int64, has bool, err error) {
@@ -196,9 +134,9 @@ func (lr *lineReader) intField(i int, opt bool) (v int64, has bool, err error) {
 		}
 		return 0, false, lr.fail(i, "missing mandatory value")
 	}
-	v, ok := parseInt(b)
+	v, ok := textio.ParseInt(b)
 	if !ok {
-		return 0, false, lr.fail(i, "invalid integer "+quote(b))
+		return 0, false, lr.fail(i, "invalid integer "+textio.Quote(b))
 	}
 	return v, true, nil
 }
@@ -221,18 +159,12 @@ func (lr *lineReader) floatField(i int) (float64, bool, error) {
 	if len(b) == 0 {
 		return 0, false, nil
 	}
-	for _, c := range b {
-		// Plain decimal/exponent notation only: no "NaN", "Inf", hex, '_'.
-		if !(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+') {
-			return 0, false, lr.fail(i, "invalid number "+quote(b))
-		}
-	}
-	v, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, false, lr.fail(i, "invalid number "+quote(b))
+	v, ok := textio.ParseFloat(b)
+	if !ok {
+		return 0, false, lr.fail(i, "invalid number "+textio.Quote(b))
 	}
 	if v < 0 {
-		return 0, false, lr.fail(i, "negative value "+quote(b))
+		return 0, false, lr.fail(i, "negative value "+textio.Quote(b))
 	}
 	return v, true, nil
 }
@@ -245,7 +177,7 @@ func (lr *lineReader) boolField(i int) (bool, error) {
 	case "1":
 		return true, nil
 	default:
-		return false, lr.fail(i, "invalid boolean "+quote(b)+" (want 0 or 1)")
+		return false, lr.fail(i, "invalid boolean "+textio.Quote(b)+" (want 0 or 1)")
 	}
 }
 
@@ -266,20 +198,7 @@ func (lr *lineReader) timeField() (int64, error) {
 }
 
 // str returns field i as a string, interned while the table is small.
-func (lr *lineReader) str(i int) string {
-	b := lr.fields[i-1]
-	if len(b) == 0 {
-		return ""
-	}
-	if s, ok := lr.intern[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	if len(lr.intern) < internMax {
-		lr.intern[s] = s
-	}
-	return s
-}
+func (lr *lineReader) str(i int) string { return lr.intern.String(lr.fields[i-1]) }
 
 func (lr *lineReader) close() error {
 	if lr.closed {
@@ -289,14 +208,5 @@ func (lr *lineReader) close() error {
 	if lr.err == nil {
 		lr.err = errors.New(lr.name + ": reader closed")
 	}
-	var err error
-	if lr.gz != nil {
-		err = lr.gz.Close()
-	}
-	if lr.file != nil {
-		if e := lr.file.Close(); err == nil {
-			err = e
-		}
-	}
-	return err
+	return lr.src.Close()
 }

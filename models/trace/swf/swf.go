@@ -73,8 +73,6 @@
 package swf
 
 import (
-	"bufio"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -82,6 +80,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/dcsim/dcsim/models/trace/internal/textio"
 )
 
 // MaxLineBytes is the longest line (without its line ending) the Reader accepts.
@@ -152,8 +152,7 @@ type Stats struct {
 // Reader streams jobs from an SWF file. It is not safe for concurrent use.
 type Reader struct {
 	name    string
-	br      *bufio.Reader
-	buf     []byte // current line
+	sc      *textio.Scanner
 	hdr     Header
 	stats   Stats
 	pending string // first data line, read while parsing the header
@@ -167,19 +166,11 @@ type Reader struct {
 // gzip magic bytes it is decompressed. NewReader reads the header lines, so Header is
 // complete on return; errors met while doing so are returned by the first Next.
 func NewReader(r io.Reader, name string) (*Reader, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	var src io.Reader = br
-	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%s: gzip: %w", name, err)
-		}
-		src = gz
+	src, err := textio.NewReader(r)
+	if src == nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if src != br {
-		br = bufio.NewReaderSize(src, 64<<10)
-	}
-	rd := &Reader{name: name, br: br, hdr: Header{Fields: map[string]string{}}}
+	rd := &Reader{name: name, sc: textio.NewScanner(src, MaxLineBytes, false), hdr: Header{Fields: map[string]string{}}}
 	rd.readHeader()
 	return rd, nil
 }
@@ -232,39 +223,9 @@ func (r *Reader) errorf(line int64, format string, args ...any) error {
 // nextLine returns the next line without its line ending, or sets r.err and returns false.
 // Memory stays bounded: a line is abandoned as soon as it exceeds MaxLineBytes.
 func (r *Reader) nextLine() (string, bool) {
-	r.buf = r.buf[:0]
-	for {
-		chunk, err := r.br.ReadSlice('\n')
-		r.buf = append(r.buf, chunk...)
-		if len(r.buf) > MaxLineBytes+2 { // +2 for "\r\n"
-			r.err = r.errorf(r.stats.Lines+1, "line longer than %d bytes", MaxLineBytes)
-			return "", false
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		if err == io.EOF {
-			if len(r.buf) == 0 {
-				r.err = io.EOF
-				return "", false
-			}
-			break // final line without newline
-		}
-		if err != nil {
-			r.err = r.errorf(r.stats.Lines+1, "read error: %v", err)
-			return "", false
-		}
-		break
-	}
-	b := r.buf
-	if n := len(b); n > 0 && b[n-1] == '\n' {
-		b = b[:n-1]
-	}
-	if n := len(b); n > 0 && b[n-1] == '\r' {
-		b = b[:n-1]
-	}
-	if len(b) > MaxLineBytes {
-		r.err = r.errorf(r.stats.Lines+1, "line longer than %d bytes", MaxLineBytes)
+	b, err := r.sc.Next()
+	if err != nil {
+		r.err = r.sc.Error(r.name, err)
 		return "", false
 	}
 	r.stats.Lines++
@@ -396,7 +357,7 @@ func (r *Reader) parseData(s string, lineNo int64) (job Job, skip bool, err erro
 	}
 	var v [NumFields]float64
 	for k := range f {
-		x, err := parseNumber(f[k])
+		x, err := textio.ParseNumber(f[k])
 		if err != nil {
 			return Job{}, false, r.errorf(lineNo, "field %d (%s): %v", k+1, fieldNames[k], err)
 		}
@@ -468,53 +429,4 @@ func (r *Reader) parseData(s string, lineNo int64) (job Job, skip bool, err erro
 
 func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'
-}
-
-// parseNumber parses [+-]? (digits [. digits*] | . digits) ([eE][+-]?digits)?.
-func parseNumber(s string) (float64, error) {
-	if !validNumber(s) {
-		return 0, fmt.Errorf("invalid number %q", s)
-	}
-	x, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return 0, fmt.Errorf("number out of range %q", s)
-	}
-	return x, nil
-}
-
-func validNumber(s string) bool {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	digits := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			digits++
-		}
-	}
-	if digits == 0 {
-		return false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		exp := 0
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-			exp++
-		}
-		if exp == 0 {
-			return false
-		}
-	}
-	return i == len(s)
 }
