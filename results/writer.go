@@ -3,6 +3,7 @@ package results
 import (
 	"errors"
 	"fmt"
+	"github.com/dcsim/dcsim/internal/atomicfile"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -24,7 +25,7 @@ var errClosed = errors.New("results: writer is closed")
 // for appending to Go slices. At most one batch is in flight and batches are written in order,
 // so memory is bounded by two batches and the output does not depend on timing.
 type tableWriter struct {
-	file     *atomicFile
+	file     *atomicfile.File
 	ipc      *ipc.FileWriter
 	schema   *arrow.Schema
 	sets     [2][]column
@@ -49,7 +50,7 @@ func newTableWriter(path, table string, meta Meta, a, b []field) (*tableWriter, 
 	// Uncompressed (the default), so that files can be memory-mapped by readers.
 	fw, err := ipc.NewFileWriter(f, ipc.WithSchema(schema))
 	if err != nil {
-		f.abort()
+		f.Abort()
 		return nil, fmt.Errorf("results: %s: %w", path, err)
 	}
 	t := &tableWriter{file: f, ipc: fw, schema: schema, done: make(chan error, 1)}
@@ -130,7 +131,7 @@ func (t *tableWriter) writeBatch(k, n int) error {
 		c.reset()
 	}
 	if err != nil {
-		return fmt.Errorf("results: write %s: %w", t.file.final, err)
+		return fmt.Errorf("results: write %s: %w", t.file.Name(), err)
 	}
 	return nil
 }
@@ -147,20 +148,20 @@ func (t *tableWriter) close() error {
 	}
 	if t.wait() == nil {
 		if err := t.ipc.Close(); err != nil {
-			t.err = fmt.Errorf("results: write %s: %w", t.file.final, err)
+			t.err = fmt.Errorf("results: write %s: %w", t.file.Name(), err)
 		}
 	}
 	if t.err != nil {
-		t.file.abort()
+		t.file.Abort()
 		return t.err
 	}
-	return t.file.commit()
+	return t.file.Commit()
 }
 
 func (t *tableWriter) abort() {
 	t.closed = true
 	t.wait()
-	t.file.abort()
+	t.file.Abort()
 }
 
 // JobsWriter streams JobRows to jobs.arrow. Memory is bounded by two record batches of
