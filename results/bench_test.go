@@ -1,7 +1,6 @@
 package results
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -46,7 +45,7 @@ func BenchmarkJobsWrite(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer w.Abort()
-	w.t.file.bw.Reset(io.Discard)
+	w.t.file.DiscardForBenchmark()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
