@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -47,6 +48,12 @@ func sampleJobs(n int, seed uint64) []JobRow {
 			Status:      StatusUnfinished,
 			HostID:      -1,
 			SLOViolated: rng.IntN(5) == 0,
+		}
+		if r.Source != "synthetic" {
+			r.TraceJob = "j" + strconv.Itoa(rng.IntN(1000))
+			if rng.IntN(2) == 0 {
+				r.TraceTask = "ü" + strconv.Itoa(i)
+			}
 		}
 		switch i % 4 {
 		case 0: // finished
@@ -282,7 +289,7 @@ func TestSchemaMetadata(t *testing.T) {
 		schema *arrow.Schema
 		ncols  int
 	}{
-		{TableJobs, JobsSchema(testMeta), 19},
+		{TableJobs, JobsSchema(testMeta), 21},
 		{TableHosts, HostsSchema(testMeta), 12},
 		{TableSummary, SummarySchema(testMeta), 22},
 	} {

@@ -226,6 +226,34 @@ func (c *strCol) array(n int) arrow.Array {
 	}, nil, 0, 0))
 }
 
+// optStrCol is a nullable utf8 column.
+type optStrCol struct {
+	strCol
+	v validity
+}
+
+// addOpt appends s, or a null (an empty slot) when ok is false.
+func (c *optStrCol) addOpt(s string, ok bool) {
+	if !ok {
+		s = ""
+	}
+	c.v.push(max(len(c.offs)-1, 0), ok)
+	c.add(s)
+}
+
+func (c *optStrCol) reset() { c.strCol.reset(); c.v.reset() }
+func (c *optStrCol) array(n int) arrow.Array {
+	if len(c.offs) == 0 {
+		c.offs = append(c.offs, 0)
+	}
+	c.sanitize(n)
+	return makeArray(array.NewData(c.dataType(), n, []*memory.Buffer{
+		c.v.buffer(),
+		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(c.offs[:n+1])),
+		memory.NewBufferBytes(c.data),
+	}, nil, c.v.nulls, 0))
+}
+
 func primitive(dt arrow.DataType, n int, v validity, vals []byte) arrow.Array {
 	return makeArray(array.NewData(dt, n,
 		[]*memory.Buffer{v.buffer(), memory.NewBufferBytes(vals)}, nil, v.nulls, 0))

@@ -18,7 +18,7 @@ func interopJobs() []JobRow {
 		{JobID: 1, Source: "synthetic", Tenant: "team-a", Priority: 2, Tasks: 4, CPUMilli: 1500, MemBytes: 3 << 29, GPUs: 1,
 			SubmitUS: 1_000_000, StartUS: 21_000_000, EndUS: 31_000_000, RuntimeUS: 10_000_000, DeadlineUS: -1,
 			Status: StatusFinished, HostID: 3},
-		{JobID: 2, Source: "google-2019", Tenant: "ünïcode", Priority: 0, Tasks: 1, CPUMilli: 250, MemBytes: 1 << 30,
+		{JobID: 2, Source: "google-2019", Tenant: "ünïcode", Priority: 0, Tasks: 1, CPUMilli: 250, MemBytes: 1 << 30, TraceJob: "6251812952", TraceTask: "17",
 			SubmitUS: 0, StartUS: 100e6, EndUS: 300e6, RuntimeUS: 200e6, DeadlineUS: 250e6,
 			Status: StatusFinished, HostID: 0, SLOViolated: true},
 		{JobID: 3, Source: "synthetic", Tenant: "team-b", Priority: 1, Tasks: 1, CPUMilli: 1000, MemBytes: 0,
@@ -104,11 +104,11 @@ func TestInterop(t *testing.T) {
 
 	// Jobs: nulls, first row, sums — identical in both readers.
 	wantNulls := map[string]int64{"start_s": 1, "end_s": 2, "wait_s": 1, "deadline_s": 3, "host_id": 1, "cell": 1,
-		"bounded_slowdown": 2, "job_id": 0, "status": 0, "slo_violated": 0}
+		"bounded_slowdown": 2, "job_id": 0, "status": 0, "slo_violated": 0, "trace_job": 4, "trace_task": 4}
 	wantFirst := map[string]any{"job_id": 1.0, "source": "synthetic", "tenant": "team-a", "priority": 2.0,
 		"tasks": 4.0, "cpu_cores": 1.5, "mem_gib": 1.5, "gpus": 1.0, "submit_s": 1.0, "start_s": 21.0,
 		"end_s": 31.0, "wait_s": 20.0, "runtime_s": 10.0, "deadline_s": nil, "status": "finished",
-		"host_id": 3.0, "cell": 0.0, "bounded_slowdown": 3.0, "slo_violated": false}
+		"host_id": 3.0, "cell": 0.0, "bounded_slowdown": 3.0, "slo_violated": false, "trace_job": nil, "trace_task": nil}
 	wantSums := map[string]float64{"job_id": 15, "priority": 13, "tasks": 10, "gpus": 1, "host_id": 6,
 		"slo_violated": 2, "bounded_slowdown": 3 + 1.5 + 1, "cpu_cores": 1.5 + 0.25 + 1 + 999 + 2,
 		"mem_gib": 1.5 + 1 + 0 + 1024 + 2, "start_s": 21 + 100 + 5 + 9e-6, "wait_s": 20 + 100 + 0 + 2e-6}

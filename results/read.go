@@ -293,6 +293,8 @@ func decodeJobs(b *batch, rows []JobRow) []JobRow {
 	host := col[*array.Int32](b, "host_id", true)
 	cell := col[*array.Int32](b, "cell", true)
 	slo := col[*array.Boolean](b, "slo_violated", false)
+	tjob := col[*array.String](b, "trace_job", true)
+	ttask := col[*array.String](b, "trace_task", true)
 	if b.err != nil {
 		return rows
 	}
@@ -315,6 +317,12 @@ func decodeJobs(b *batch, rows []JobRow) []JobRow {
 			HostID:      -1,
 			Cell:        -1,
 			SLOViolated: slo.Value(i),
+		}
+		if tjob.IsValid(i) {
+			r.TraceJob = b.str(tjob, i)
+		}
+		if ttask.IsValid(i) {
+			r.TraceTask = b.str(ttask, i)
 		}
 		if host.IsValid(i) {
 			r.HostID = host.Value(i)

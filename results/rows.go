@@ -28,6 +28,8 @@ type JobRow struct {
 	HostID      int32 // host of the first task, -1 if never placed (host ids are unique across cells)
 	Cell        int32 // cell (cluster of a fleet) that ran or holds the job; -1 if rejected at a fleet's router
 	SLOViolated bool
+	TraceJob    string // the trace's job id; "" for synthetic jobs (written as null)
+	TraceTask   string // the trace's task id of a single-task job; "" if none (null)
 }
 
 // HostRow is one row of hosts.arrow: one host over one interval [TimeUS, TimeUS+IntervalUS).

@@ -67,6 +67,7 @@ type jobsCols struct {
 	cpu, mem, submit, start, end, wait f64Col
 	runtime, deadline, bsld            f64Col
 	slo                                boolCol
+	traceJob, traceTask                optStrCol
 }
 
 func (c *jobsCols) fields() []field {
@@ -76,20 +77,22 @@ func (c *jobsCols) fields() []field {
 		{"tenant", "", "Tenant (user, team or account) that owns the job.", false, &c.ten},
 		{"priority", "1", "Scheduling priority; larger is more important.", false, &c.prio},
 		{"tasks", "1", "Number of tasks in the job.", false, &c.tasks},
-		{"cpu_cores", "cores", "CPU request per task.", false, &c.cpu},
-		{"mem_gib", "GiB", "Memory request per task (GiB = 2^30 bytes).", false, &c.mem},
+		{"cpu_cores", "cores", "CPU request per task; for a DAG job, the largest of its tasks'.", false, &c.cpu},
+		{"mem_gib", "GiB", "Memory request per task (GiB = 2^30 bytes); for a DAG job, the largest of its tasks'.", false, &c.mem},
 		{"gpus", "1", "GPU request per task.", false, &c.gpus},
 		{"submit_s", "s", "Simulated time the job was submitted.", false, &c.submit},
 		{"start_s", "s", "Simulated time the first task started; null if the job never started.", true, &c.start},
 		{"end_s", "s", "Simulated time the last task ended; null if the job did not finish.", true, &c.end},
 		{"wait_s", "s", "Queueing delay start_s - submit_s; null if the job never started.", true, &c.wait},
-		{"runtime_s", "s", "Run time of the longest task.", false, &c.runtime},
+		{"runtime_s", "s", "Run time of the longest task; for a DAG job (tasks with dependencies), its longest dependency chain.", false, &c.runtime},
 		{"deadline_s", "s", "Simulated time the job must finish by; null if it has no deadline.", true, &c.deadline},
 		{"status", "", "Terminal state: finished, rejected or unfinished.", false, &c.status},
 		{"host_id", "1", "Host of the first task; null if the job was never placed.", true, &c.host},
 		{"cell", "1", "Cell (cluster of a fleet) that ran or held the job, 0 for a single cluster; null if a fleet's router rejected it.", true, &c.cell},
 		{"bounded_slowdown", "1", "max(1, (end_s - submit_s) / max(runtime_s, 10 s)); null unless finished.", true, &c.bsld},
 		{"slo_violated", "1", "Whether the job broke the SLO: waited longer than slo.max_wait or missed its deadline.", false, &c.slo},
+		{"trace_job", "", "The trace's own job identifier (SWF job number, Google job id, Alibaba job name, Azure VM id); null for synthetic jobs.", true, &c.traceJob},
+		{"trace_task", "", "The trace's own task identifier of a single-task job (Google task index); null otherwise.", true, &c.traceTask},
 	}
 }
 

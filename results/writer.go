@@ -244,6 +244,8 @@ func (w *JobsWriter) Write(r *JobRow) error {
 	}
 	c.bsld.addOpt(bsld, finished)
 	c.slo.add(r.SLOViolated)
+	c.traceJob.addOpt(r.TraceJob, r.TraceJob != "")
+	c.traceTask.addOpt(r.TraceTask, r.TraceTask != "")
 	err := w.t.rowDone()
 	w.c = w.sets[w.t.cur]
 	return err

@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"fmt"
+	"math"
 
+	"github.com/dcsim/dcsim/models/trace/formats"
 	"github.com/dcsim/dcsim/models/units"
 	"github.com/dcsim/dcsim/models/workload"
 )
@@ -51,8 +53,6 @@ const (
 	// Trace source defaults (workload.traces[i]). A trace processor is one core by default
 	// (as on the machines of the Parallel Workloads Archive); memory is not modeled unless
 	// mem_per_proc is given.
-	DefaultCPUPerProc units.CPU   = 1000 // one core
-	DefaultMemPerProc units.Bytes = 0
 	// DefaultTracesDir is where "$DCSIM_TRACES" points when that variable is unset; like the
 	// variable's value, it is relative to the current directory (see TracePath).
 	DefaultTracesDir = "../shared/traces"
@@ -73,6 +73,9 @@ func (s *Scenario) ApplyDefaults() {
 	c := &s.Cluster
 	if unset("cluster.hosts_per_rack", c.HostsPerRack == 0) {
 		c.HostsPerRack = DefaultHostsPerRack
+	}
+	if c.FromTrace != "" && len(c.HostGroups) == 0 {
+		c.HostGroups = []HostGroup{{Name: "trace"}} // the template of the trace's host groups, all defaults
 	}
 	for i := range c.HostGroups {
 		g, p := &c.HostGroups[i], fmt.Sprintf("cluster.host_groups[%d]", i)
@@ -144,11 +147,24 @@ func (s *Scenario) ApplyDefaults() {
 		if unset(p+".name", tr.Name == "") {
 			tr.Name = fmt.Sprintf("trace%d", i)
 		}
-		if unset(p+".cpu_per_proc", tr.CPUPerProc == 0) {
-			tr.CPUPerProc = DefaultCPUPerProc
+		if unset(p+".format", tr.Format == "") && tr.Path != "" {
+			if f, err := formats.Guess(s.TracePath(i)); err == nil {
+				tr.Format = f.Name
+			}
 		}
-		if unset(p+".mem_per_proc", tr.MemPerProc == 0) {
-			tr.MemPerProc = DefaultMemPerProc
+		if f, err := formats.Lookup(tr.Format); err == nil {
+			if unset(p+".cpu_per_unit", tr.CPUPerUnit == 0) {
+				tr.CPUPerUnit = units.CPU(math.Round(f.Defaults.CPUMilliPerUnit))
+			}
+			if unset(p+".memory_per_unit", tr.MemoryPerUnit == 0) {
+				tr.MemoryPerUnit = units.Bytes(math.Round(f.Defaults.MemBytesPerUnit))
+			}
+		}
+		if unset(p+".sample", tr.Sample == 0) {
+			tr.Sample = 1
+		}
+		if unset(p+".time_scale", tr.TimeScale == 0) {
+			tr.TimeScale = 1
 		}
 	}
 	if unset("scheduler.queue", s.Scheduler.Queue == "") {

@@ -30,7 +30,12 @@ type Scenario struct {
 // Cluster describes the hosts of one cluster.
 type Cluster struct {
 	HostsPerRack int         `yaml:"hosts_per_rack"` // hosts are assigned to racks in order, this many per rack (default 40)
-	HostGroups   []HostGroup `yaml:"host_groups"`    // at least one; names must be unique
+	HostGroups   []HostGroup `yaml:"host_groups"`    // at least one (unless from_trace); names must be unique
+	// FromTrace names a workload.traces entry whose own machines make the cluster (SWF's
+	// MaxProcs/MaxNodes header, Google machine_events, Alibaba machine_meta): one host group per
+	// distinct capacity. host_groups may then hold one group, without count, as the template
+	// for power, cost and boot parameters (and for the memory of hosts whose trace gives none).
+	FromTrace string `yaml:"from_trace"`
 }
 
 // HostGroup is Count identical hosts.
@@ -107,14 +112,19 @@ type Fleet struct {
 	MaxLoad         float64        `yaml:"max_load"`           // cost-aware: a cell is eligible while its routed CPU load is below this fraction of its capacity (default 0.85)
 }
 
-// TraceSource replays a job trace file. For SWF (the Parallel Workloads Archive's format) each
-// job becomes a rigid parallel job of Procs tasks of one processor each that start together
-// (gang scheduling), arriving at its submit time relative to the first job's.
+// TraceSource replays a trace (see docs/traces.md for each format's mapping to jobs). Jobs
+// arrive at their submit time relative to the first job's (minus the window's start, times the
+// time scale).
 type TraceSource struct {
-	Name       string      `yaml:"name"`         // default "trace<i>"; unique among all sources
-	Format     string      `yaml:"format"`       // "swf"
-	Path       string      `yaml:"path"`         // trace file; a relative path is relative to the scenario file's folder; "$DCSIM_TRACES" expands (default ../shared/traces)
-	CPUPerProc units.CPU   `yaml:"cpu_per_proc"` // CPU of one trace processor (default 1 core)
-	MemPerProc units.Bytes `yaml:"mem_per_proc"` // memory per trace processor (default 0)
-	Jobs       int64       `yaml:"jobs"`         // replay at most this many jobs (0 = all)
+	Name          string         `yaml:"name"`            // default "trace<i>"; unique among all sources
+	Format        string         `yaml:"format"`          // swf, google2011, google2019, alibaba2018, azure-vm, bitbrains, canonical; default: guessed from the path
+	Path          string         `yaml:"path"`            // trace file or folder; a relative path is relative to the scenario file's folder; "$DCSIM_TRACES" expands (default ../shared/traces)
+	CPUPerUnit    units.CPU      `yaml:"cpu_per_unit"`    // CPU of one unit of the trace's CPU figure (default: the format's, e.g. 1 core per SWF processor)
+	MemoryPerUnit units.Bytes    `yaml:"memory_per_unit"` // memory of one unit of the trace's memory figure (default: the format's)
+	Start         units.Duration `yaml:"start"`           // time window start, from the first job's submit (default 0)
+	End           units.Duration `yaml:"end"`             // time window end, from the first job's submit (default 0: none)
+	Sample        float64        `yaml:"sample"`          // fraction of jobs replayed, chosen by a hash of the seed and the job id (default 1)
+	TimeScale     float64        `yaml:"time_scale"`      // multiplies the time between arrivals (default 1; 0.5 doubles the load)
+	Jobs          int64          `yaml:"jobs"`            // replay at most this many jobs (0 = all)
+	SkipBad       bool           `yaml:"skip_bad"`        // count malformed lines and go on instead of failing (formats that support it)
 }

@@ -1,13 +1,14 @@
 package scenarios
 
 import (
+	"github.com/dcsim/dcsim/models/trace/formats"
 	"os"
 	"path/filepath"
 	"strings"
 )
 
 // TraceFormats are the trace formats Validate accepts for workload.traces[i].format.
-var TraceFormats = []string{"swf"}
+var TraceFormats = formats.Names()
 
 // TracesEnv is the environment variable that "$DCSIM_TRACES" (or "${DCSIM_TRACES}") at the
 // start of a trace path expands to; DefaultTracesDir when it is unset or empty.

@@ -57,7 +57,7 @@ func haveKTH(t *testing.T) bool {
 
 func TestTraceDefaults(t *testing.T) {
 	inTraceDir(t)
-	s, err := Parse("t.yaml", []byte(traceOnly+"    - {format: swf, path: k.swf, name: mine, cpu_per_proc: 500m, mem_per_proc: 2 GiB, jobs: 7}\n"), nil)
+	s, err := Parse("t.yaml", []byte(traceOnly+"    - {format: swf, path: k.swf, name: mine, cpu_per_unit: 500m, memory_per_unit: 2 GiB, jobs: 7, start: 1h, end: 2h, sample: 0.5, time_scale: 2, skip_bad: true}\n"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,19 +65,17 @@ func TestTraceDefaults(t *testing.T) {
 		t.Errorf("horizon %s, synthetic %v", s.Horizon, s.Workload.Synthetic)
 	}
 	want := []TraceSource{
-		{Name: "trace0", Format: "swf", Path: "k.swf", CPUPerProc: DefaultCPUPerProc, MemPerProc: DefaultMemPerProc},
-		{Name: "mine", Format: "swf", Path: "k.swf", CPUPerProc: 500, MemPerProc: 2 * units.GiB, Jobs: 7},
+		{Name: "trace0", Format: "swf", Path: "k.swf", CPUPerUnit: 1000, MemoryPerUnit: 0, Sample: 1, TimeScale: 1},
+		{Name: "mine", Format: "swf", Path: "k.swf", CPUPerUnit: 500, MemoryPerUnit: 2 * units.GiB, Jobs: 7,
+			Start: units.Duration(units.Hour), End: units.Duration(2 * units.Hour), Sample: 0.5, TimeScale: 2, SkipBad: true},
 	}
 	if len(s.Workload.Traces) != 2 || s.Workload.Traces[0] != want[0] || s.Workload.Traces[1] != want[1] {
 		t.Errorf("traces = %+v, want %+v", s.Workload.Traces, want)
 	}
-	if DefaultCPUPerProc != 1000 {
-		t.Errorf("DefaultCPUPerProc = %d, want one core", DefaultCPUPerProc)
-	}
 	// A scenario built in Go: zero means absent.
-	g := &Scenario{Workload: Workload{Traces: []TraceSource{{Format: "swf", Path: "k.swf"}}}}
+	g := &Scenario{Workload: Workload{Traces: []TraceSource{{Path: "k.swf"}}}}
 	g.ApplyDefaults()
-	if tr := g.Workload.Traces[0]; tr.Name != "trace0" || tr.CPUPerProc != 1000 {
+	if tr := g.Workload.Traces[0]; tr.Name != "trace0" || tr.CPUPerUnit != 1000 || tr.Format != "swf" {
 		t.Errorf("Go-built defaults: %+v", tr)
 	}
 	if got := g.TracePath(0); got != "k.swf" {
@@ -97,25 +95,33 @@ func TestTraceErrors(t *testing.T) {
 		want       []string
 	}{
 		{"bad format", editTrace("format: swf", "format: csv"), nil,
-			[]string{`t.yaml:9:15: workload.traces[0].format: unknown trace format "csv" (use swf)`}},
-		{"missing format", editTrace("format: swf", "jobs: 3"), nil,
-			[]string{`t.yaml:9:7: workload.traces[0].format: missing trace format (use swf)`}},
+			[]string{`t.yaml:9:15: workload.traces[0].format: unknown trace format "csv" (use swf, google2011`}},
+		{"format not guessable", editTrace("format: swf\n      path: k.swf", "path: ."), nil,
+			[]string{`t.yaml:9:7: workload.traces[0].format: required here: .: cannot guess the format from the name; give --format`}},
+		{"request-level format", editTrace("format: swf", "format: azure-llm"), nil,
+			[]string{`t.yaml:9:15: workload.traces[0].format: azure-llm is a request-level trace and replays no jobs`}},
+		{"skip_bad unsupported", editTrace("format: swf", "format: azure-vm\n      skip_bad: true"), nil,
+			[]string{`t.yaml:10:17: workload.traces[0].skip_bad: format azure-vm does not support skipping malformed lines`}},
+		{"bad window", editTrace("path: k.swf", "path: k.swf\n      start: 2h\n      end: 1h"), nil,
+			[]string{`t.yaml:12:12: workload.traces[0].end: must be after start (2h), got 1h`}},
+		{"bad sample", editTrace("path: k.swf", "path: k.swf\n      sample: 1.5"), nil,
+			[]string{`t.yaml:11:15: workload.traces[0].sample: must be in (0, 1]`}},
+		{"bad time scale", editTrace("path: k.swf", "path: k.swf\n      time_scale: -1"), nil,
+			[]string{`t.yaml:11:19: workload.traces[0].time_scale: must be > 0, got -1`}},
 		{"empty path", editTrace("path: k.swf", `path: ""`), nil,
-			[]string{`t.yaml:10:13: workload.traces[0].path: required: the trace file`}},
+			[]string{`t.yaml:10:13: workload.traces[0].path: required: the trace file or folder`}},
 		{"missing file", editTrace("path: k.swf", "path: nope.swf"), nil,
-			[]string{`t.yaml:10:13: workload.traces[0].path: cannot read trace file nope.swf: no such file or directory`}},
+			[]string{`t.yaml:10:13: workload.traces[0].path: cannot read trace nope.swf: no such file or directory`}},
 		{"missing file by --set", traceOnly, []string{"workload.traces.0.path=sub/none.swf"},
-			[]string{`--set workload.traces.0.path=sub/none.swf: workload.traces[0].path: cannot read trace file sub/none.swf: no such file or directory`}},
-		{"path is a directory", editTrace("path: k.swf", "path: ."), nil,
-			[]string{`t.yaml:10:13: workload.traces[0].path: trace file . is a directory`}},
-		{"zero cpu_per_proc", editTrace("path: k.swf", "path: k.swf\n      cpu_per_proc: 0"), nil,
-			[]string{`t.yaml:11:21: workload.traces[0].cpu_per_proc: must be > 0, got 0`}},
+			[]string{`--set workload.traces.0.path=sub/none.swf: workload.traces[0].path: cannot read trace sub/none.swf: no such file or directory`}},
+		{"zero cpu_per_unit", editTrace("path: k.swf", "path: k.swf\n      cpu_per_unit: 0"), nil,
+			[]string{`t.yaml:11:21: workload.traces[0].cpu_per_unit: must be > 0, got 0`}},
 		{"negative jobs", editTrace("path: k.swf", "path: k.swf\n      jobs: -2"), nil,
 			[]string{`t.yaml:11:13: workload.traces[0].jobs: must be >= 0, got -2`}},
 		{"empty name", editTrace("path: k.swf", "path: k.swf\n      name: \"\""), nil,
 			[]string{`t.yaml:11:13: workload.traces[0].name: source name must not be empty`}},
 		{"unknown key", editTrace("path: k.swf", "path: k.swf\n      cpu: 1"), nil,
-			[]string{`t.yaml:11:7: unknown key "cpu" in workload.traces[0] (did you mean "cpu_per_proc"?)`}},
+			[]string{`t.yaml:11:7: unknown key "cpu" in workload.traces[0] (did you mean "cpu_per_unit"?)`}},
 		{"duplicate name across kinds", strings.Replace(withSynthetic, "    - jobs: 100", "    - name: mm\n      jobs: 100", 1), nil,
 			[]string{`t.yaml:16:14: workload.traces[0].name: duplicate source name "mm" (also used by workload.synthetic[0] at t.yaml:9:13)`}},
 		{"duplicate default name between traces", traceOnly + "    - {format: swf, path: k.swf, name: trace0}\n", nil,
@@ -196,7 +202,7 @@ func TestTracePaths(t *testing.T) {
 	// Parse with a name that is not a file resolves against the current directory.
 	cwd := t.TempDir()
 	t.Chdir(cwd)
-	if _, err := Parse("embedded", []byte(text), nil); err == nil || !strings.Contains(err.Error(), "cannot read trace file ../data/k.swf") {
+	if _, err := Parse("embedded", []byte(text), nil); err == nil || !strings.Contains(err.Error(), "cannot read trace ../data/k.swf") {
 		t.Errorf("Parse against the current directory: %v", err)
 	}
 
@@ -235,9 +241,9 @@ func TestTraceRoundTrip(t *testing.T) {
 		sets       []string
 	}{
 		{"defaults only", traceOnly, nil},
-		{"everything", traceOnly + "    - {name: x, format: swf, path: \"${DCSIM_TRACES}/swf/k.swf\", cpu_per_proc: 1500m, mem_per_proc: 0, jobs: 10}\n", nil},
-		{"with synthetic", valid + "  traces: [{format: swf, path: $DCSIM_TRACES/swf/k.swf, mem_per_proc: 1.5 GiB}]\n", nil},
-		{"set", traceOnly, []string{"workload.traces.0.jobs=5", "workload.traces.0.cpu_per_proc=2"}},
+		{"everything", traceOnly + "    - {name: x, format: swf, path: \"${DCSIM_TRACES}/swf/k.swf\", cpu_per_unit: 1500m, memory_per_unit: 0, start: 1m, end: 1h, sample: 0.25, time_scale: 3, skip_bad: true, jobs: 10}\n", nil},
+		{"with synthetic", valid + "  traces: [{format: swf, path: $DCSIM_TRACES/swf/k.swf, memory_per_unit: 1.5 GiB}]\n", nil},
+		{"set", traceOnly, []string{"workload.traces.0.jobs=5", "workload.traces.0.cpu_per_unit=2"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := Parse("t.yaml", []byte(tc.yaml), tc.sets)
@@ -289,7 +295,7 @@ func TestKTHBuiltin(t *testing.T) {
 			len(s.Workload.Synthetic), len(s.Workload.Traces))
 	}
 	tr := s.Workload.Traces[0]
-	if tr.Format != "swf" || tr.CPUPerProc != 1000 || tr.Jobs != 0 || tr.Path != "$DCSIM_TRACES/swf/KTH-SP2-1996-2.1-cln.swf" {
+	if tr.Format != "swf" || tr.CPUPerUnit != 1000 || tr.Jobs != 0 || tr.Path != "$DCSIM_TRACES/swf/KTH-SP2-1996-2.1-cln.swf" {
 		t.Errorf("kth-sp2 trace source: %+v", tr)
 	}
 	if want := resolveTracePath(tr.Path, ""); s.TracePath(0) != want || !strings.HasSuffix(want, "KTH-SP2-1996-2.1-cln.swf") {
@@ -303,7 +309,7 @@ func TestKTHBuiltin(t *testing.T) {
 
 func TestBuiltinDescription(t *testing.T) {
 	t.Setenv(TracesEnv, t.TempDir()) // no traces: kth-sp2 does not validate, but lists
-	if _, err := Builtin("kth-sp2"); err == nil || !strings.Contains(err.Error(), "workload.traces[0].path: cannot read trace file") {
+	if _, err := Builtin("kth-sp2"); err == nil || !strings.Contains(err.Error(), "workload.traces[0].path: cannot read trace") {
 		t.Errorf("Builtin(kth-sp2) without the trace = %v", err)
 	}
 	for _, name := range BuiltinNames() {

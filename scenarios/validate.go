@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/dcsim/dcsim/models/power"
+	"github.com/dcsim/dcsim/models/trace/formats"
 	"github.com/dcsim/dcsim/models/workload"
 )
 
@@ -68,20 +70,33 @@ func (s *Scenario) Validate() error {
 	if cl.HostsPerRack <= 0 {
 		c.errf("cluster.hosts_per_rack", "must be > 0, got %d", cl.HostsPerRack)
 	}
-	if len(cl.HostGroups) == 0 {
+	fromTrace := cl.FromTrace != ""
+	switch {
+	case fromTrace && len(cl.HostGroups) > 1:
+		c.errf("cluster.host_groups", "with from_trace, at most one host group (the template) is allowed, got %d", len(cl.HostGroups))
+	case fromTrace && !slices.ContainsFunc(s.Workload.Traces, func(t TraceSource) bool { return t.Name == cl.FromTrace }):
+		var names []string
+		for _, t := range s.Workload.Traces {
+			names = append(names, t.Name)
+		}
+		c.errf("cluster.from_trace", "no workload.traces entry is named %q (traces: %s)", cl.FromTrace, strings.Join(names, ", "))
+	case !fromTrace && len(cl.HostGroups) == 0:
 		c.errf("cluster.host_groups", "at least one host group is required")
 	}
 	groups := map[string]string{}
 	for i, g := range cl.HostGroups {
 		p := fmt.Sprintf("cluster.host_groups[%d]", i)
 		c.unique(groups, p+".name", "host group", g.Name)
-		if g.Count <= 0 {
+		switch {
+		case fromTrace && g.Count != 0:
+			c.errf(p+".count", "must be omitted with cluster.from_trace (the trace's machines give the counts)")
+		case !fromTrace && g.Count <= 0:
 			c.errf(p+".count", "must be > 0, got %d", g.Count)
 		}
-		if g.CPU <= 0 {
+		if g.CPU < 0 || !fromTrace && g.CPU == 0 {
 			c.errf(p+".cpu", "must be > 0, got %s", g.CPU)
 		}
-		if g.Memory <= 0 {
+		if g.Memory < 0 || !fromTrace && g.Memory == 0 {
 			c.errf(p+".memory", "must be > 0, got %s", g.Memory)
 		}
 		if g.GPUs < 0 {
@@ -190,21 +205,43 @@ func (c *checker) fleet(f Fleet) {
 // trace checks trace source i; sources holds the source names seen so far (all kinds).
 func (c *checker) trace(p string, i int, tr TraceSource, sources map[string]string) {
 	c.unique(sources, p+".name", "source", tr.Name)
-	c.oneOf(p+".format", "trace format", tr.Format, TraceFormats)
+	path := ""
 	if tr.Path == "" {
-		c.errf(p+".path", "required: the trace file (e.g. \"$DCSIM_TRACES/swf/KTH-SP2-1996-2.1-cln.swf\")")
-	} else if path := c.s.TracePath(i); path != "" {
-		if st, err := os.Stat(path); err != nil {
-			c.errf(p+".path", "cannot read trace file %s: %v", path, unwrapPathErr(err))
-		} else if st.IsDir() {
-			c.errf(p+".path", "trace file %s is a directory", path)
+		c.errf(p+".path", "required: the trace file or folder (e.g. \"$DCSIM_TRACES/swf/KTH-SP2-1996-2.1-cln.swf\")")
+	} else if path = c.s.TracePath(i); path != "" {
+		if _, err := os.Stat(path); err != nil {
+			c.errf(p+".path", "cannot read trace %s: %v", path, unwrapPathErr(err))
+			path = ""
 		}
 	}
-	if tr.CPUPerProc <= 0 {
-		c.errf(p+".cpu_per_proc", "must be > 0, got %s", tr.CPUPerProc)
+	if tr.Format == "" && path != "" {
+		_, err := formats.Guess(path)
+		c.errf(p+".format", "required here: %v", err)
+	} else if tr.Format != "" {
+		c.oneOf(p+".format", "trace format", tr.Format, TraceFormats)
+		if f, err := formats.Lookup(tr.Format); err == nil && f.Open == nil {
+			c.errf(p+".format", "%s is a request-level trace and replays no jobs (use it with `dcsim trace inspect`)", tr.Format)
+		} else if err == nil && tr.SkipBad && !f.SkipBad {
+			c.errf(p+".skip_bad", "format %s does not support skipping malformed lines", tr.Format)
+		}
 	}
-	if tr.MemPerProc < 0 {
-		c.errf(p+".mem_per_proc", "must be >= 0, got %s", tr.MemPerProc)
+	if tr.CPUPerUnit <= 0 && tr.Format != "" {
+		c.errf(p+".cpu_per_unit", "must be > 0, got %s", tr.CPUPerUnit)
+	}
+	if tr.MemoryPerUnit < 0 {
+		c.errf(p+".memory_per_unit", "must be >= 0, got %s", tr.MemoryPerUnit)
+	}
+	if tr.Start < 0 {
+		c.errf(p+".start", "must be >= 0, got %s", tr.Start)
+	}
+	if tr.End != 0 && tr.End <= tr.Start {
+		c.errf(p+".end", "must be after start (%s), got %s", tr.Start, tr.End)
+	}
+	if !(tr.Sample > 0 && tr.Sample <= 1) {
+		c.errf(p+".sample", "must be in (0, 1] (a fraction of the jobs), got %g", tr.Sample)
+	}
+	if !(tr.TimeScale > 0) || math.IsInf(tr.TimeScale, 0) {
+		c.errf(p+".time_scale", "must be > 0, got %g", tr.TimeScale)
 	}
 	if tr.Jobs < 0 {
 		c.errf(p+".jobs", "must be >= 0, got %d", tr.Jobs)

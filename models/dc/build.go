@@ -5,6 +5,8 @@ import (
 
 	"github.com/dcsim/dcsim/models"
 	"github.com/dcsim/dcsim/models/power"
+	"github.com/dcsim/dcsim/models/trace"
+	"github.com/dcsim/dcsim/models/trace/formats"
 	"github.com/dcsim/dcsim/scenarios"
 	"github.com/dcsim/dcsim/sim"
 )
@@ -53,7 +55,75 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 	}
 	for i, tr := range sc.Workload.Traces {
 		cfg.Traces = append(cfg.Traces, TraceConfig{Name: tr.Name, Format: tr.Format, Path: sc.TracePath(i),
-			CPUPerProc: int64(tr.CPUPerProc), MemPerProc: int64(tr.MemPerProc), Jobs: tr.Jobs})
+			Units:   trace.Units{CPUMilliPerUnit: float64(tr.CPUPerUnit), MemBytesPerUnit: float64(tr.MemoryPerUnit)},
+			SkipBad: tr.SkipBad,
+			Filter: trace.Filter{FromUS: int64(tr.Start), ToUS: int64(tr.End), Fraction: tr.Sample, TimeScale: tr.TimeScale,
+				MaxJobs: tr.Jobs, Seed: sc.Seed}})
+	}
+	if name := sc.Cluster.FromTrace; name != "" {
+		groups, err := groupsFromTrace(cfg, name)
+		if err != nil {
+			return Config{}, err
+		}
+		cfg.Groups = groups
 	}
 	return cfg, nil
+}
+
+// groupsFromTrace makes the cluster of the trace called name: one host group per distinct
+// machine capacity, in order of first appearance, named "<template>-<k>" (template: the
+// scenario's one host group, whose power, cost and boot parameters every group takes, and
+// whose CPU and memory stand in for capacities the trace does not give).
+func groupsFromTrace(cfg Config, name string) ([]Group, error) {
+	var tc *TraceConfig
+	for i := range cfg.Traces {
+		if cfg.Traces[i].Name == name {
+			tc = &cfg.Traces[i]
+		}
+	}
+	if tc == nil {
+		return nil, fmt.Errorf("cluster.from_trace: no trace named %q", name)
+	}
+	f, err := formats.Lookup(tc.Format)
+	if err != nil {
+		return nil, fmt.Errorf("%w: cluster.from_trace: %v", ErrInput, err)
+	}
+	if f.Machines == nil {
+		return nil, fmt.Errorf("%w: cluster.from_trace: format %s carries no machines; list host_groups instead", ErrInput, f.Name)
+	}
+	ms, err := f.Machines(tc.Path, formats.Options{Units: tc.Units})
+	if err != nil {
+		return nil, fmt.Errorf("%w: cluster.from_trace %q: %v", ErrInput, name, err)
+	}
+	if len(ms) == 0 {
+		return nil, fmt.Errorf("%w: cluster.from_trace %q: the trace describes no machines (e.g. an SWF log without MaxProcs)", ErrInput, name)
+	}
+	if len(cfg.Groups) != 1 {
+		return nil, fmt.Errorf("cluster.from_trace: want one template host group, got %d", len(cfg.Groups))
+	}
+	tmpl := cfg.Groups[0]
+	var groups []Group
+	at := map[models.Resources]int{}
+	for _, m := range ms {
+		c := models.Resources{CPU: m.CPUMilli, Mem: m.MemBytes, GPU: m.GPUs}
+		if c.CPU <= 0 {
+			c.CPU = tmpl.Cap.CPU
+		}
+		if c.Mem <= 0 {
+			c.Mem = tmpl.Cap.Mem
+		}
+		if c.CPU <= 0 || c.Mem <= 0 {
+			return nil, fmt.Errorf("%w: cluster.from_trace %q: machine %s has no CPU or memory size; give them in cluster.host_groups[0] (cpu, memory)", ErrInput, name, m.ID)
+		}
+		i, ok := at[c]
+		if !ok {
+			i = len(groups)
+			at[c] = i
+			g := tmpl
+			g.Name, g.Cap, g.Count = tmpl.Name+"-"+itoa(i), c, 0
+			groups = append(groups, g)
+		}
+		groups[i].Count++
+	}
+	return groups, nil
 }

@@ -13,7 +13,7 @@ import (
 // Event kinds.
 const (
 	evArrival uint32 = iota // A = source index (sources owned by this partition)
-	evTaskEnd               // A = host (cell-local), B = job slot
+	evTaskEnd               // A = host (cell-local), B = job slot | stage<<32
 	evSample                // host time-series interval boundary
 	evDeliver               // A job dispatched by the router reaches the cell; B = inbox slot
 	evDone                  // router: a cell reports a finished job; A = cell, B = its CPU demand (millicores × tasks)
@@ -34,13 +34,50 @@ type job struct {
 	start      sim.Time
 	deadline   sim.Time
 	maxRuntime sim.Time
+	estimate   sim.Time
 	live       bool
+	enqueued   int32 // tasks pushed to the queue so far (DAG jobs: the next task's index)
+	traceJob   string
+	traceTask  string
+	stages     []stage // DAG jobs only
+}
+
+// stage is a DAG job's task at run time.
+type stage struct {
+	stageSpec
+	done     int32   // instances finished
+	waiting  int32   // parents not yet finished
+	children []int32 // stages that wait for this one
 }
 
 // newJob is the live, not yet started job of spec js.
 func newJob(js *jobSpec) job {
-	return job{id: js.id, source: js.source, gang: js.gang, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
-		host: -1, demand: js.demand, submit: js.submit, start: -1, deadline: js.deadline, maxRuntime: js.maxRuntime, live: true}
+	j := job{id: js.id, source: js.source, gang: js.gang, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
+		host: -1, demand: js.demand, submit: js.submit, start: -1, deadline: js.deadline, maxRuntime: js.maxRuntime,
+		estimate: js.estimate, live: true, traceJob: js.traceJob, traceTask: js.traceTask}
+	if js.stages != nil {
+		j.stages = make([]stage, len(js.stages))
+		for i := range js.stages {
+			j.stages[i].stageSpec = js.stages[i]
+			j.stages[i].waiting = int32(len(js.stages[i].parents))
+			for _, p := range js.stages[i].parents {
+				j.stages[p].children = append(j.stages[p].children, int32(i))
+			}
+		}
+	}
+	return j
+}
+
+// cpuTotal is the job's CPU demand over all its tasks, millicores.
+func (j *job) cpuTotal() int64 {
+	if j.stages == nil {
+		return j.demand.CPU * int64(j.ntasks)
+	}
+	var n int64
+	for i := range j.stages {
+		n += j.stages[i].demand.CPU * int64(j.stages[i].count)
+	}
+	return n
 }
 
 // hostAcc integrates a host's allocation and power exactly between changes.
@@ -185,6 +222,20 @@ func (c *cell) capacityFor(d models.Resources) int64 {
 	return n
 }
 
+// admits reports whether the cell can ever run job js: each of its tasks fits some host group,
+// and a gang fits the whole cell at once.
+func (c *cell) admits(js *jobSpec) bool {
+	if js.stages != nil {
+		for i := range js.stages {
+			if !c.fits(js.stages[i].demand) {
+				return false
+			}
+		}
+		return true
+	}
+	return c.fits(js.demand) && (!js.gang || c.capacityFor(js.demand) >= int64(js.ntasks))
+}
+
 // fits reports whether a task of demand d fits some host group of the cell.
 func (c *cell) fits(d models.Resources) bool {
 	for _, m := range c.maxCap {
@@ -261,7 +312,7 @@ func (c *cell) handle(ev sim.Event) {
 		c.inbox[slot] = jobSpec{}
 		c.freeInbox = append(c.freeInbox, slot)
 	case evTaskEnd:
-		c.taskEnd(ev.A, int32(ev.B))
+		c.taskEnd(ev.A, int32(ev.B), int32(ev.B>>32))
 	case evSample:
 		c.flushInterval(now, true)
 		c.nextSample = now + c.s.cfg.HostInterval
@@ -287,16 +338,44 @@ func (c *cell) catchUpSampling(now sim.Time) {
 // submit admits job js arriving at the cell now.
 func (c *cell) submit(js *jobSpec, now sim.Time) {
 	ji := c.allocJob(newJob(js))
-	if !c.fits(js.demand) || js.gang && c.capacityFor(js.demand) < int64(js.ntasks) {
+	if !c.admits(js) {
 		c.endJob(ji, results.StatusRejected, now)
 		return
 	}
-	for k := int32(0); k < js.ntasks; k++ {
-		c.queue.Push(policy.Entry{Ref: ji, Index: k, Job: js.id, Priority: js.priority, Submit: js.submit, Runtime: js.runtime(k), Demand: js.demand})
+	if js.stages != nil {
+		for si := range js.stages {
+			if len(js.stages[si].parents) == 0 {
+				c.enqueueStage(ji, int32(si), now)
+			}
+		}
+		c.schedule()
+		return
 	}
+	est := js.estimate
+	for k := int32(0); k < js.ntasks; k++ {
+		rt := js.runtime(k)
+		if js.estimate <= 0 {
+			est = rt
+		}
+		c.queue.Push(policy.Entry{Ref: ji, Index: k, Job: js.id, Priority: js.priority, Submit: js.submit, Runtime: rt, Estimate: est, Demand: js.demand})
+	}
+	c.jobs[ji].enqueued = js.ntasks
 	c.queueChange(now, int(js.ntasks))
 	c.st.tasksArrived += int64(js.ntasks)
 	c.schedule()
+}
+
+// enqueueStage queues the instances of stage si of DAG job ji, whose parents have all finished.
+func (c *cell) enqueueStage(ji, si int32, now sim.Time) {
+	jp := &c.jobs[ji]
+	st := &jp.stages[si]
+	for k := int32(0); k < st.count; k++ {
+		c.queue.Push(policy.Entry{Ref: ji, Index: jp.enqueued, Stage: si, Job: jp.id, Priority: jp.priority, Submit: jp.submit,
+			Runtime: st.runtime, Estimate: st.estimate, Demand: st.demand})
+		jp.enqueued++
+	}
+	c.queueChange(now, int(st.count))
+	c.st.tasksArrived += int64(st.count)
 }
 
 // schedule starts waiting tasks in the order the queue discipline gives, until the front task
@@ -387,21 +466,38 @@ func (c *cell) startTask(e *policy.Entry, h int32) {
 	jp.started++
 	c.st.tasksStarted++
 	c.st.taskWaitSumUS += float64(now - jp.submit)
-	c.eng.After(e.Runtime, evTaskEnd, h, int64(e.Ref))
+	c.eng.After(e.Runtime, evTaskEnd, h, int64(e.Ref)|int64(e.Stage)<<32)
 }
 
-func (c *cell) taskEnd(h, ji int32) {
+func (c *cell) taskEnd(h, ji, si int32) {
 	now := c.eng.Now()
 	jp := &c.jobs[ji]
-	c.release(h, jp.demand)
+	d := jp.demand
+	if jp.stages != nil {
+		d = jp.stages[si].demand
+	}
+	c.release(h, d)
 	if c.hosts[h].Free.Fits(c.blockedDemand) {
 		c.releases++
 	}
 	c.busyTasks--
 	jp.done++
+	if jp.stages != nil {
+		st := &jp.stages[si]
+		st.done++
+		if st.done == st.count {
+			for _, ch := range st.children {
+				cs := &jp.stages[ch]
+				cs.waiting--
+				if cs.waiting == 0 {
+					c.enqueueStage(ji, ch, now)
+				}
+			}
+		}
+	}
 	if jp.done == jp.ntasks {
 		if c.out != nil { // tell the router, which tracks routed load
-			c.out.Send(now, 0, now+c.s.cfg.Fleet.Delay, fleetMsg{done: jp.demand.CPU * int64(jp.ntasks)})
+			c.out.Send(now, 0, now+c.s.cfg.Fleet.Delay, fleetMsg{done: jp.cpuTotal()})
 		}
 		c.endJob(ji, results.StatusFinished, now)
 	}
@@ -440,7 +536,8 @@ func (c *cell) endJob(ji int32, status string, now sim.Time) {
 		c.row = results.JobRow{JobID: jp.id, Source: c.s.srcNames[jp.source], Tenant: jp.tenant, Priority: jp.priority,
 			Tasks: jp.ntasks, CPUMilli: jp.demand.CPU, MemBytes: jp.demand.Mem, GPUs: int32(jp.demand.GPU),
 			SubmitUS: int64(jp.submit), StartUS: int64(jp.start), EndUS: int64(end), RuntimeUS: int64(jp.maxRuntime),
-			DeadlineUS: int64(jp.deadline), Status: status, HostID: host, Cell: c.idx, SLOViolated: violated}
+			DeadlineUS: int64(jp.deadline), Status: status, HostID: host, Cell: c.idx, SLOViolated: violated,
+			TraceJob: jp.traceJob, TraceTask: jp.traceTask}
 		if err := c.jobSink.Write(&c.row); err != nil && c.err == nil {
 			c.err = err
 		}

@@ -127,6 +127,7 @@ type Sim struct {
 	expected int64
 	srcNames []string // source names by index: synthetic sources, then traces
 	closers  []io.Closer
+	traces   []*traceSource
 	jobBufs  []*rowBuf[results.JobRow]
 	hostBufs []*rowBuf[results.HostRow]
 }
@@ -174,20 +175,17 @@ func New(cfg Config, opt Options) (*Sim, error) {
 		}
 	}
 	for _, tc := range cfg.Traces {
-		if tc.Format != "swf" {
-			s.Close()
-			return nil, fmt.Errorf("trace %q: unknown format %q (known: swf)", tc.Name, tc.Format)
-		}
-		ts, err := newSWFSource(len(sources), tc)
+		ts, err := newTraceSource(len(sources), tc)
 		if err != nil {
 			s.Close()
 			return nil, err
 		}
-		s.closers = append(s.closers, ts.closer)
+		s.closers = append(s.closers, ts.src)
+		s.traces = append(s.traces, ts)
 		sources = append(sources, ts)
 		s.srcNames = append(s.srcNames, tc.Name)
-		if s.expected >= 0 && tc.Jobs > 0 {
-			s.expected += tc.Jobs
+		if s.expected >= 0 && tc.Filter.MaxJobs > 0 {
+			s.expected += tc.Filter.MaxJobs
 		} else {
 			s.expected = -1
 		}

@@ -75,12 +75,12 @@ func (r *router) Advance(end sim.Time, out *sim.Outbox[fleetMsg]) {
 				r.eng.Schedule(t, evArrival, ev.A, 0)
 			}
 			r.st.submitted++
-			if !r.cells[0].fits(js.demand) || js.gang && r.cells[0].capacityFor(js.demand) < int64(js.ntasks) { // cells are identical
+			if !r.cells[0].admits(&js) { // cells are identical
 				r.reject(&js, now)
 				continue
 			}
 			c := r.choose()
-			r.load[c] += float64(js.demand.CPU) * float64(js.ntasks)
+			r.load[c] += float64(js.cpuTotal())
 			out.Send(now, int32(c+1), now+r.s.cfg.Fleet.Delay, fleetMsg{job: js})
 		}
 	}
@@ -127,7 +127,8 @@ func (r *router) reject(js *jobSpec, now sim.Time) {
 		r.row = results.JobRow{JobID: js.id, Source: r.s.srcNames[js.source], Tenant: js.tenant, Priority: js.priority,
 			Tasks: js.ntasks, CPUMilli: js.demand.CPU, MemBytes: js.demand.Mem, GPUs: int32(js.demand.GPU),
 			SubmitUS: int64(js.submit), StartUS: -1, EndUS: -1, RuntimeUS: int64(js.maxRuntime),
-			DeadlineUS: int64(js.deadline), Status: results.StatusRejected, HostID: -1, Cell: -1}
+			DeadlineUS: int64(js.deadline), Status: results.StatusRejected, HostID: -1, Cell: -1,
+			TraceJob: js.traceJob, TraceTask: js.traceTask}
 		if err := r.jobSink.Write(&r.row); err != nil && r.err == nil {
 			r.err = err
 		}

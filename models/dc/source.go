@@ -88,10 +88,37 @@ type jobSpec struct {
 	submit     sim.Time
 	deadline   sim.Time // -1 if none
 	maxRuntime sim.Time
-	runtime0   sim.Time   // first task's run time
-	more       []sim.Time // run times of tasks 1..ntasks-1 (nil for single-task jobs and uniform ones)
-	uniform    bool       // every task runs runtime0
-	gang       bool       // all tasks must start together (a rigid parallel job)
+	runtime0   sim.Time    // first task's run time
+	more       []sim.Time  // run times of tasks 1..ntasks-1 (nil for single-task jobs and uniform ones)
+	uniform    bool        // every task runs runtime0
+	gang       bool        // all tasks must start together (a rigid parallel job)
+	estimate   sim.Time    // user's run-time estimate of the tasks (0: their run time)
+	traceJob   string      // the trace's job id ("" for synthetic jobs)
+	traceTask  string      // the trace's task name of a single-task job
+	stages     []stageSpec // a DAG job's tasks (nil otherwise); demand is then the largest stage's
+}
+
+// stageSpec is one task of a DAG job: count identical instances, enqueued when the parent stages
+// have all finished.
+type stageSpec struct {
+	name     string
+	count    int32
+	demand   models.Resources
+	runtime  sim.Time
+	estimate sim.Time
+	parents  []int32 // sorted, distinct
+}
+
+// cpuTotal is the job's CPU demand over all its tasks, millicores.
+func (j *jobSpec) cpuTotal() int64 {
+	if j.stages == nil {
+		return j.demand.CPU * int64(j.ntasks)
+	}
+	var n int64
+	for i := range j.stages {
+		n += j.stages[i].demand.CPU * int64(j.stages[i].count)
+	}
+	return n
 }
 
 func (j *jobSpec) runtime(k int32) sim.Time {

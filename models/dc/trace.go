@@ -5,104 +5,163 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
+	"slices"
 
 	"github.com/dcsim/dcsim/models"
-	"github.com/dcsim/dcsim/models/trace/swf"
+	"github.com/dcsim/dcsim/models/trace"
+	"github.com/dcsim/dcsim/models/trace/formats"
 	"github.com/dcsim/dcsim/sim"
 )
 
-// TraceConfig replays a trace file.
+// TraceConfig replays a trace.
 type TraceConfig struct {
-	Name       string
-	Format     string // "swf"
-	Path       string // resolved path
-	CPUPerProc int64  // millicores per trace processor
-	MemPerProc int64  // bytes per trace processor
-	Jobs       int64  // at most this many jobs (0 = all)
+	Name    string
+	Format  string // a name of formats.Names()
+	Path    string // resolved path
+	Units   trace.Units
+	Filter  trace.Filter // window, sampling, time scaling, job limit
+	SkipBad bool
 }
 
 // ErrInput marks errors caused by input the simulator reads while running (a malformed trace
 // line, say); the CLI maps them to exit code 2.
 var ErrInput = errors.New("invalid input")
 
-// swfSource replays an SWF trace: each job becomes Procs tasks of one processor each, all with
-// the job's true run time, started together (gang scheduling); it arrives at its submit time
-// relative to the first job's. Users become tenants "user<id>".
-type swfSource struct {
-	idx       int32
-	cfg       TraceConfig
-	r         *swf.Reader
-	closer    io.Closer
-	next      swf.Job
-	hasNext   bool
-	err       error
-	base      float64 // first job's submit time, s
-	generated int64
-	users     map[int]string
+// OpenTrace opens the trace of tc through its format and filter.
+func OpenTrace(tc TraceConfig) (*trace.Filtered, error) {
+	f, err := formats.Lookup(tc.Format)
+	if err != nil {
+		return nil, fmt.Errorf("%w: trace %q: %v", ErrInput, tc.Name, err)
+	}
+	if f.Open == nil {
+		return nil, fmt.Errorf("%w: trace %q: format %s is request-level and replays no jobs", ErrInput, tc.Name, f.Name)
+	}
+	src, err := f.Open(tc.Path, formats.Options{Units: tc.Units, SkipBad: tc.SkipBad})
+	if err != nil {
+		return nil, fmt.Errorf("%w: trace %q: %v", ErrInput, tc.Name, err)
+	}
+	return trace.Apply(src, tc.Filter), nil
 }
 
-func newSWFSource(idx int, cfg TraceConfig) (*swfSource, error) {
-	r, closer, err := swf.Open(cfg.Path)
+// traceSource replays a trace: each trace.Job arrives at its (filtered) submit time, µs from the
+// window's start. A job of one task of n instances becomes n tasks (started together if the
+// trace says gang); a job of several tasks becomes a DAG job whose tasks are stages, each
+// enqueued when its parents have finished.
+type traceSource struct {
+	idx       int32
+	cfg       TraceConfig
+	src       *trace.Filtered
+	next      trace.Job
+	hasNext   bool
+	err       error
+	last      int64
+	generated int64
+}
+
+func newTraceSource(idx int, cfg TraceConfig) (*traceSource, error) {
+	src, err := OpenTrace(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("%w: trace %q: %v", ErrInput, cfg.Name, err)
+		return nil, err
 	}
-	s := &swfSource{idx: int32(idx), cfg: cfg, r: r, closer: closer, users: map[int]string{}}
+	s := &traceSource{idx: int32(idx), cfg: cfg, src: src}
 	s.advance()
 	if s.err != nil {
-		closer.Close()
+		src.Close()
 		return nil, s.err
 	}
-	s.base = s.next.SubmitS
 	return s, nil
 }
 
-// advance reads the next job of the file.
-func (s *swfSource) advance() {
-	j, err := s.r.Next()
+// advance reads the next job of the trace.
+func (s *traceSource) advance() {
+	j, err := s.src.Next()
 	switch {
 	case err == io.EOF:
 		s.hasNext = false
 	case err != nil:
 		s.hasNext, s.err = false, fmt.Errorf("%w: trace %q: %v", ErrInput, s.cfg.Name, err)
+	case j.SubmitUS < s.last:
+		s.hasNext, s.err = false, fmt.Errorf("%w: trace %q: job %q submitted at %d µs, before the previous job (%d µs)", ErrInput, s.cfg.Name, j.ID, j.SubmitUS, s.last)
 	default:
-		s.next, s.hasNext = j, true
+		if err := j.Validate(); err != nil {
+			s.hasNext, s.err = false, fmt.Errorf("%w: trace %q: %v", ErrInput, s.cfg.Name, err)
+			return
+		}
+		s.next, s.hasNext, s.last = j, true, j.SubmitUS
 	}
 }
 
-func (s *swfSource) at(submitS float64) sim.Time {
-	return sim.Time(math.Round((submitS - s.base) * 1e6))
-}
-
-func (s *swfSource) first() sim.Time {
+func (s *traceSource) first() sim.Time {
 	if !s.hasNext {
 		return -1
 	}
-	return s.at(s.next.SubmitS)
+	return sim.Time(s.next.SubmitUS)
 }
 
-func (s *swfSource) nextAfter(sim.Time) (sim.Time, error) {
+func (s *traceSource) nextAfter(sim.Time) (sim.Time, error) {
 	if s.err != nil {
 		return -1, s.err
 	}
-	if !s.hasNext || s.cfg.Jobs > 0 && s.generated >= s.cfg.Jobs {
+	if !s.hasNext {
 		return -1, nil
 	}
-	return s.at(s.next.SubmitS), nil
+	return sim.Time(s.next.SubmitUS), nil
 }
 
-func (s *swfSource) draw(now sim.Time, id int64, _ *[]sim.Time, _ bool) jobSpec {
-	j := s.next
+func (s *traceSource) draw(now sim.Time, id int64, _ *[]sim.Time, _ bool) jobSpec {
+	js := specOf(&s.next, now, id, s.idx)
 	s.generated++
-	user, ok := s.users[j.User]
-	if !ok {
-		user = "user" + strconv.Itoa(j.User)
-		s.users[j.User] = user
-	}
-	rt := sim.Time(max(1, math.Round(j.RunS*1e6)))
-	js := jobSpec{id: id, source: s.idx, tenant: user, ntasks: int32(min(j.Procs, math.MaxInt32)),
-		demand: models.Resources{CPU: s.cfg.CPUPerProc, Mem: s.cfg.MemPerProc}, submit: now, deadline: -1,
-		maxRuntime: rt, runtime0: rt, uniform: true, gang: true}
 	s.advance()
 	return js
+}
+
+func (s *traceSource) close() error { return s.src.Close() }
+
+// specOf turns a validated trace job into a job spec.
+func specOf(j *trace.Job, now sim.Time, id int64, src int32) jobSpec {
+	js := jobSpec{id: id, source: src, tenant: j.Tenant, priority: j.Priority, submit: now, deadline: -1, traceJob: j.ID}
+	if len(j.Tasks) == 1 && len(j.Tasks[0].Parents) == 0 {
+		t := &j.Tasks[0]
+		rt := sim.Time(t.RuntimeUS)
+		js.ntasks, js.demand, js.runtime0, js.maxRuntime, js.uniform, js.gang = t.Instances, demandOf(t), rt, rt, true, j.Gang
+		js.estimate, js.traceTask = estimateOf(t), t.Name
+		return js
+	}
+	js.stages = make([]stageSpec, len(j.Tasks))
+	var total int64
+	for i := range j.Tasks {
+		t := &j.Tasks[i]
+		d := demandOf(t)
+		ps := slices.Clone(t.Parents)
+		slices.Sort(ps)
+		js.stages[i] = stageSpec{name: t.Name, count: t.Instances, demand: d, runtime: sim.Time(t.RuntimeUS),
+			estimate: estimateOf(t), parents: slices.Compact(ps)}
+		js.demand = models.Resources{CPU: max(js.demand.CPU, d.CPU), Mem: max(js.demand.Mem, d.Mem), GPU: max(js.demand.GPU, d.GPU)}
+		total += int64(t.Instances)
+	}
+	js.ntasks = int32(min(total, math.MaxInt32))
+	// The job's run time on an empty cluster is its longest dependency chain.
+	order, _ := j.TopoOrder()
+	finish := make([]sim.Time, len(j.Tasks))
+	for _, i := range order {
+		var ready sim.Time
+		for _, p := range j.Tasks[i].Parents {
+			ready = max(ready, finish[p])
+		}
+		finish[i] = ready + sim.Time(j.Tasks[i].RuntimeUS)
+		js.maxRuntime = max(js.maxRuntime, finish[i])
+	}
+	js.runtime0, js.uniform = js.stages[0].runtime, true
+	return js
+}
+
+func demandOf(t *trace.Task) models.Resources {
+	return models.Resources{CPU: t.CPUMilli, Mem: t.MemBytes, GPU: t.GPUs}
+}
+
+func estimateOf(t *trace.Task) sim.Time {
+	if t.RequestedUS > 0 {
+		return sim.Time(t.RequestedUS)
+	}
+	return sim.Time(t.RuntimeUS)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/models"
+	"github.com/dcsim/dcsim/models/trace"
 	"github.com/dcsim/dcsim/sim"
 )
 
@@ -32,7 +33,7 @@ func TestSWFGangFCFS(t *testing.T) {
 	cfg := mmcConfig(t, 4, 1, 0, 1)
 	cfg.Sources = nil
 	cfg.Groups[0].Cap = models.Resources{CPU: 1000, Mem: 1 << 30}
-	cfg.Traces = []TraceConfig{{Name: "t", Format: "swf", Path: path, CPUPerProc: 1000}}
+	cfg.Traces = []TraceConfig{{Name: "t", Format: "swf", Path: path, Units: trace.Units{CPUMilliPerUnit: 1000}}}
 	sink := &rowsSink{}
 	s, err := New(cfg, Options{Jobs: sink})
 	if err != nil {

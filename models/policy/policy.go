@@ -23,8 +23,12 @@ type Entry struct {
 	Index    int32    // the task's index within its job
 	Job      int64    // job id
 	Priority int32    // job priority (higher is more important)
+	Stage    int32    // the simulator's index of the task's stage within a DAG job (opaque to policies)
 	Submit   sim.Time // job submit time
-	Runtime  sim.Time // task run time (the estimate, where a trace has one)
+	Runtime  sim.Time // true task run time: what execution takes
+	// Estimate is the user's run-time estimate (SWF requested time) where the workload has
+	// one, else Runtime. Planning policies (backfilling) must use Estimate, never Runtime.
+	Estimate sim.Time
 	Demand   models.Resources
 }
 

@@ -82,6 +82,12 @@ type Report struct {
 	// GiB-seconds and GPU-seconds.
 	CPUCoreS, MemGiBS, GPUS float64
 	Skipped                 []Skip // what was not returned, by reason, in reason order
+	// Notes are other counts worth knowing (records kept but odd, request totals of
+	// request-level traces), in the order the reader adds them.
+	Notes []Skip
+	// Requests counts the requests of a request-level trace (Azure Functions invocations,
+	// Azure LLM requests); those traces return no jobs.
+	Requests int64
 }
 
 // Skip counts input records left out for one reason.
@@ -125,6 +131,17 @@ func (r *Report) Skip(reason string, n int64) {
 		return
 	}
 	r.Skipped = slices.Insert(r.Skipped, i, Skip{reason, n})
+}
+
+// Note adds n to the note called what (created on first use; kept even when n is 0).
+func (r *Report) Note(what string, n int64) {
+	for i := range r.Notes {
+		if r.Notes[i].Reason == what {
+			r.Notes[i].Count += n
+			return
+		}
+	}
+	r.Notes = append(r.Notes, Skip{what, n})
 }
 
 // SkippedTotal is the number of records skipped for any reason.

@@ -1,6 +1,10 @@
 package alibaba2018
 
-import "io"
+import (
+	"errors"
+	"io"
+	"strings"
+)
 
 var batchTaskFields = []string{
 	"task_name", "instance_num", "job_name", "task_type", "status",
@@ -25,7 +29,23 @@ type BatchTask struct {
 }
 
 // BatchTaskReader streams batch_task records.
-type BatchTaskReader struct{ lr *lineReader }
+type BatchTaskReader struct {
+	lr       *lineReader
+	skipBad  bool
+	bad      int64
+	firstBad error
+}
+
+// SkipBad makes Next skip a malformed row (a bad field or field count) instead of failing; the
+// row is counted in Bad and the first one kept in FirstBad. Read errors and over-long lines still
+// stop the reader.
+func (r *BatchTaskReader) SkipBad() { r.skipBad = true }
+
+// Bad is the number of malformed rows skipped in SkipBad mode.
+func (r *BatchTaskReader) Bad() int64 { return r.bad }
+
+// FirstBad is the first malformed row skipped in SkipBad mode, nil if none.
+func (r *BatchTaskReader) FirstBad() error { return r.firstBad }
 
 // OpenBatchTask opens a batch_task file, gzip'd (recognised by its magic
 // bytes) or plain. Errors name the path. Close closes the file.
@@ -34,7 +54,7 @@ func OpenBatchTask(path string) (*BatchTaskReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &BatchTaskReader{lr}, nil
+	return &BatchTaskReader{lr: lr}, nil
 }
 
 // NewBatchTaskReader reads batch_task records from r (gzip'd or plain); name
@@ -44,7 +64,7 @@ func NewBatchTaskReader(r io.Reader, name string) (*BatchTaskReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &BatchTaskReader{lr}, nil
+	return &BatchTaskReader{lr: lr}, nil
 }
 
 // Name returns the name used in error messages.
@@ -59,6 +79,21 @@ func (r *BatchTaskReader) Close() error { return r.lr.close() }
 // Next returns the next record, io.EOF at the end, or a *ParseError. Errors
 // are sticky.
 func (r *BatchTaskReader) Next() (BatchTask, error) {
+	for {
+		t, err := r.next()
+		var pe *ParseError
+		if err == nil || !r.skipBad || !errors.As(err, &pe) || strings.HasPrefix(pe.Msg, "line longer") {
+			return t, err
+		}
+		r.bad++
+		if r.firstBad == nil {
+			r.firstBad = err
+		}
+		r.lr.err = nil
+	}
+}
+
+func (r *BatchTaskReader) next() (BatchTask, error) {
 	lr := r.lr
 	if err := lr.next(); err != nil {
 		return BatchTask{}, err

@@ -45,10 +45,16 @@ type taskKey struct{ job, index int64 }
 // the rules in the package doc. It stops at the first error from r (a
 // *ParseError) or from emit, returning the statistics so far. It does not close r.
 func Assemble(r *TaskReader, emit func(Task) error) (Stats, error) {
+	return AssembleEvents(r.Next, emit)
+}
+
+// AssembleEvents is Assemble over any stream of events (e.g. the shards of task_events read
+// one after the other): next returns io.EOF at the end.
+func AssembleEvents(next func() (TaskEvent, error), emit func(Task) error) (Stats, error) {
 	var st Stats
 	open := make(map[taskKey]*Task)
 	for {
-		e, err := r.Next()
+		e, err := next()
 		if err == io.EOF {
 			break
 		}

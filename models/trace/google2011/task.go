@@ -1,6 +1,10 @@
 package google2011
 
-import "io"
+import (
+	"errors"
+	"io"
+	"strings"
+)
 
 // Task event types (task_events field 6).
 const (
@@ -61,7 +65,23 @@ type TaskEvent struct {
 }
 
 // TaskReader streams task_events records.
-type TaskReader struct{ lr *lineReader }
+type TaskReader struct {
+	lr       *lineReader
+	skipBad  bool
+	bad      int64
+	firstBad error
+}
+
+// SkipBad makes Next skip a malformed line (a bad field, a wrong field count, a time going
+// backwards) instead of failing; the line is counted in Bad and the first one kept in FirstBad.
+// Read errors and over-long lines still stop the reader.
+func (r *TaskReader) SkipBad() { r.skipBad = true }
+
+// Bad is the number of malformed lines skipped in SkipBad mode.
+func (r *TaskReader) Bad() int64 { return r.bad }
+
+// FirstBad is the first malformed line skipped in SkipBad mode, nil if none.
+func (r *TaskReader) FirstBad() error { return r.firstBad }
 
 // OpenTaskEvents opens a task_events file, gzip'd (recognised by its magic
 // bytes) or plain. Errors name the path.
@@ -70,7 +90,7 @@ func OpenTaskEvents(path string) (*TaskReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &TaskReader{lr}, nil
+	return &TaskReader{lr: lr}, nil
 }
 
 // NewTaskReader reads task_events records from r (gzip'd or plain); name is
@@ -80,11 +100,26 @@ func NewTaskReader(r io.Reader, name string) (*TaskReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &TaskReader{lr}, nil
+	return &TaskReader{lr: lr}, nil
 }
 
 // Next returns the next record, io.EOF at the end, or a *ParseError.
 func (r *TaskReader) Next() (TaskEvent, error) {
+	for {
+		e, err := r.next()
+		var pe *ParseError
+		if err == nil || !r.skipBad || !errors.As(err, &pe) || strings.HasPrefix(pe.Msg, "line longer") {
+			return e, err
+		}
+		r.bad++
+		if r.firstBad == nil {
+			r.firstBad = err
+		}
+		r.lr.err = nil
+	}
+}
+
+func (r *TaskReader) next() (TaskEvent, error) {
 	lr := r.lr
 	if err := lr.next(); err != nil {
 		return TaskEvent{}, err

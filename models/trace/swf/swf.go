@@ -147,20 +147,32 @@ type Stats struct {
 	SkippedNoSize    int64 // data lines skipped: processors unknown
 	SkippedNoRuntime int64 // data lines skipped: run time -1
 	TooLarge         int64 // returned jobs with Procs > Header.MaxProcs (MaxProcs > 0)
+	SkippedBad       int64 // malformed data lines skipped (SkipBad mode only)
 }
 
 // Reader streams jobs from an SWF file. It is not safe for concurrent use.
 type Reader struct {
-	name    string
-	sc      *textio.Scanner
-	hdr     Header
-	stats   Stats
-	pending string // first data line, read while parsing the header
-	hasPend bool
-	err     error // sticky error (io.EOF at the end)
-	prevSub float64
-	hasPrev bool
+	name     string
+	sc       *textio.Scanner
+	hdr      Header
+	stats    Stats
+	pending  string // first data line, read while parsing the header
+	hasPend  bool
+	err      error // sticky error (io.EOF at the end)
+	prevSub  float64
+	hasPrev  bool
+	skipBad  bool
+	firstBad error // first malformed line met in SkipBad mode
 }
+
+// SkipBad makes Next skip a malformed data line (wrong field count, a bad number, a negative
+// or backwards time) instead of failing: the line is counted in Stats.SkippedBad and the first
+// such error is kept for FirstBad. Read errors (I/O, gzip, an over-long line) still stop the
+// reader.
+func (r *Reader) SkipBad() { r.skipBad = true }
+
+// FirstBad is the first malformed line skipped in SkipBad mode, nil if none.
+func (r *Reader) FirstBad() error { return r.firstBad }
 
 // NewReader returns a Reader for r. name is used in error messages. If r starts with the
 // gzip magic bytes it is decompressed. NewReader reads the header lines, so Header is
@@ -318,6 +330,13 @@ func (r *Reader) Next() (Job, error) {
 			continue
 		}
 		job, skip, err := r.parseData(t, r.stats.Lines)
+		if err != nil && r.skipBad {
+			r.stats.SkippedBad++
+			if r.firstBad == nil {
+				r.firstBad = err
+			}
+			continue
+		}
 		if err != nil {
 			r.err = err
 			r.hasPend = false

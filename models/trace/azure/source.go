@@ -1,0 +1,164 @@
+package azure
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+
+	"github.com/dcsim/dcsim/models/trace"
+)
+
+// DefaultUnits: the vmtable gives cores and GiB, so a unit is one core (1000 millicores) and
+// one GiB.
+var DefaultUnits = trace.Units{CPUMilliPerUnit: 1000, MemBytesPerUnit: 1 << 30}
+
+// Notes of the Azure sources.
+const (
+	NoteVMBefore   = "VMs created before the trace (vmcreated 0)"
+	NoteVMOpenEnd  = "VMs with vmdeleted = vmcreated (replayed as 1 µs)"
+	NoteVMBucketGT = "VMs with an open-ended core or memory bucket (>N, lower bound used)"
+	NoteFunctions  = "functions"
+	NoteMinutes    = "minutes per function"
+	NoteInTokens   = "context tokens"
+	NoteOutTokens  = "generated tokens"
+)
+
+// VMSource replays vmtable.csv as a trace.Source: each VM is a single-task job that holds its
+// cores and memory from vmcreated to vmdeleted; ID is the VM id, tenant the subscription.
+// vmtable is not sorted by creation time, so the source reads the file and sorts the VMs
+// (ties in file order): memory holds about 200 bytes per VM.
+type VMSource struct {
+	jobs []trace.Job
+	pos  int
+	rep  trace.Report
+}
+
+// NewVMSource reads the vmtable at path (plain or gzip).
+func NewVMSource(path string, units trace.Units) (*VMSource, error) {
+	r, c, err := OpenVMs(path)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	return VMSourceOf(r, units)
+}
+
+// VMSourceOf reads an open VMReader to its end.
+func VMSourceOf(r *VMReader, units trace.Units) (*VMSource, error) {
+	units = units.Or(DefaultUnits)
+	s := &VMSource{rep: trace.NewReport("azure-vm")}
+	var before, zero, gt int64
+	for {
+		vm, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", trace.ErrBadInput, err)
+		}
+		rt := (vm.DeletedS - vm.CreatedS) * 1e6
+		if rt <= 0 {
+			rt = 1
+			zero++
+		}
+		if vm.CreatedS == 0 {
+			before++
+		}
+		if len(vm.CoresBucket) > 0 && vm.CoresBucket[0] == '>' || len(vm.MemoryBucket) > 0 && vm.MemoryBucket[0] == '>' {
+			gt++
+		}
+		s.jobs = append(s.jobs, trace.Job{ID: vm.ID, SubmitUS: vm.CreatedS * 1e6, Tenant: vm.Subscription, Line: int64(vm.Line),
+			Tasks: []trace.Task{{Instances: 1, CPUMilli: max(1, int64(math.Round(vm.Cores*units.CPUMilliPerUnit))),
+				MemBytes: max(0, int64(math.Round(vm.MemoryGiB*units.MemBytesPerUnit))), RuntimeUS: rt, RequestedUS: -1}}})
+	}
+	slices.SortStableFunc(s.jobs, func(a, b trace.Job) int { return cmp.Compare(a.SubmitUS, b.SubmitUS) })
+	s.rep.Records = int64(len(s.jobs))
+	s.rep.Note(NoteVMBefore, before)
+	s.rep.Note(NoteVMOpenEnd, zero)
+	s.rep.Note(NoteVMBucketGT, gt)
+	return s, nil
+}
+
+// Next returns the next VM in creation order.
+func (s *VMSource) Next() (trace.Job, error) {
+	if s.pos == len(s.jobs) {
+		s.jobs = nil
+		return trace.Job{}, io.EOF
+	}
+	j := s.jobs[s.pos]
+	s.jobs[s.pos] = trace.Job{}
+	s.pos++
+	s.rep.Add(&j)
+	return j, nil
+}
+
+// Report accounts for the VMs read.
+func (s *VMSource) Report() trace.Report { return s.rep }
+
+// Close releases the VMs.
+func (s *VMSource) Close() error { s.jobs = nil; return nil }
+
+// InspectFunctions reads an invocations_per_function file and reports its requests: Requests
+// is the total of invocations, with notes for the functions and minutes. The trace is
+// request-level load (it drives services, not jobs), so it yields no jobs.
+func InspectFunctions(path string) (trace.Report, error) {
+	rep := trace.NewReport("azure-functions")
+	r, c, err := OpenFunctions(path)
+	if err != nil {
+		return rep, err
+	}
+	defer c.Close()
+	var fns int64
+	for {
+		f, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return rep, fmt.Errorf("%w: %v", trace.ErrBadInput, err)
+		}
+		fns++
+		for _, n := range f.PerMinute {
+			rep.Requests += int64(n)
+		}
+	}
+	rep.Records = fns
+	rep.FirstSubmitUS, rep.LastSubmitUS = 0, int64(max(r.Minutes()-1, 0))*60e6
+	rep.Note(NoteFunctions, fns)
+	rep.Note(NoteMinutes, int64(r.Minutes()))
+	return rep, nil
+}
+
+// InspectLLM reads an Azure LLM inference trace and reports its requests, their time span (µs
+// from the first request) and token totals.
+func InspectLLM(path string) (trace.Report, error) {
+	rep := trace.NewReport("azure-llm")
+	r, c, err := OpenLLM(path)
+	if err != nil {
+		return rep, err
+	}
+	defer c.Close()
+	var in, out int64
+	for {
+		q, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return rep, fmt.Errorf("%w: %v", trace.ErrBadInput, err)
+		}
+		if rep.Requests == 0 {
+			rep.FirstSubmitUS = q.TimeUS
+		}
+		rep.LastSubmitUS = q.TimeUS
+		rep.Requests++
+		in += int64(q.ContextTokens)
+		out += int64(q.GeneratedTokens)
+	}
+	rep.Records = rep.Requests
+	rep.Note(NoteInTokens, in)
+	rep.Note(NoteOutTokens, out)
+	return rep, nil
+}
