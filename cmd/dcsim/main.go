@@ -28,6 +28,7 @@ import (
 	"github.com/dcsim/dcsim/internal/runner"
 	"github.com/dcsim/dcsim/internal/version"
 	"github.com/dcsim/dcsim/models/dc"
+	"github.com/dcsim/dcsim/models/trace"
 	"github.com/dcsim/dcsim/models/policy"
 	"github.com/dcsim/dcsim/models/power"
 	"github.com/dcsim/dcsim/scenarios"
@@ -62,6 +63,7 @@ Usage:
 Commands:
   run        simulate a scenario and write Arrow result files
   scenarios  list or show the built-in scenarios
+  trace      inspect a trace, or convert it to dcsim's Arrow workload form
   version    print the version
 
 Examples:
@@ -69,6 +71,7 @@ Examples:
   dcsim run mmc -o out/mmc --quiet   # the M/M/c validation scenario
   dcsim run my.yaml --set scheduler.placement=worst-fit --seed 7
   dcsim scenarios show default > my.yaml
+  dcsim trace inspect $DCSIM_TRACES/google-2011
 
 Run 'dcsim <command> --help' for a command's flags.
 `
@@ -83,6 +86,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdRun(args[1:], stdout, stderr)
 	case "scenarios", "scenario":
 		err = cmdScenarios(args[1:], stdout, stderr)
+	case "trace", "traces":
+		err = cmdTrace(args[1:], stdout, stderr)
 	case "version", "--version":
 		if len(args) > 1 && (args[1] == "-h" || args[1] == "--help") {
 			fmt.Fprint(stdout, "Usage: dcsim version\n\nPrints dcsim's version, the Go version and the platform.\n\nExample:\n  dcsim version\n")
@@ -100,7 +105,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "dcsim:", err)
 	var ue usageError
 	var ie *scenarios.InputError
-	if errors.As(err, &ue) || errors.As(err, &ie) || errors.Is(err, runner.ErrInput) || errors.Is(err, dc.ErrInput) {
+	if errors.As(err, &ue) || errors.As(err, &ie) || errors.Is(err, runner.ErrInput) || errors.Is(err, dc.ErrInput) ||
+		errors.Is(err, trace.ErrBadInput) {
 		return exitInput
 	}
 	return exitInternal

@@ -467,6 +467,9 @@ func (c *cell) startTask(e *policy.Entry, h int32) {
 	c.st.tasksStarted++
 	c.st.taskWaitSumUS += float64(now - jp.submit)
 	c.eng.After(e.Runtime, evTaskEnd, h, int64(e.Ref)|int64(e.Stage)<<32)
+	if c.s.taskHook != nil {
+		c.s.taskHook(jp.id, e.Stage, true, now)
+	}
 }
 
 func (c *cell) taskEnd(h, ji, si int32) {
@@ -482,6 +485,9 @@ func (c *cell) taskEnd(h, ji, si int32) {
 	}
 	c.busyTasks--
 	jp.done++
+	if c.s.taskHook != nil {
+		c.s.taskHook(jp.id, si, false, now)
+	}
 	if jp.stages != nil {
 		st := &jp.stages[si]
 		st.done++

@@ -127,6 +127,9 @@ type Sim struct {
 	expected int64
 	srcNames []string // source names by index: synthetic sources, then traces
 	closers  []io.Closer
+	// taskHook, when set (tests), sees every task start and end: its job's id, its stage (0 for
+	// jobs without stages), start or end, and the time.
+	taskHook func(job int64, stage int32, start bool, t sim.Time)
 	traces   []*traceSource
 	jobBufs  []*rowBuf[results.JobRow]
 	hostBufs []*rowBuf[results.HostRow]

@@ -1,8 +1,10 @@
 package dc
 
 import (
+	"github.com/dcsim/dcsim/results"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/dcsim/dcsim/models"
@@ -57,5 +59,76 @@ func TestSWFGangFCFS(t *testing.T) {
 		if j.Source != "t" || j.Tenant == "" {
 			t.Errorf("job %d: source %q tenant %q", j.JobID, j.Source, j.Tenant)
 		}
+	}
+}
+
+// TestDAGReplay replays a hand-made Alibaba batch_task file on two 1-core hosts under FCFS.
+// Job j_1 is M1 (2 instances, 10 s) → R2_1 (1 instance, 5 s) and M3 (1 instance, 4 s)
+// independent; job j_2 (submitted at its first start, 2 s later) is one task of 1 instance, 1 s.
+// Worked by hand (times from j_1's submit):
+//
+//	t=0   j_1 arrives: M1's two instances and M3 are queued (in task order: M1, M1, M3);
+//	      both hosts take M1 (ends at 10); M3 waits at the front
+//	t=2   j_2 arrives, queued behind M3
+//	t=10  M1 finishes on both hosts: R2_1 becomes ready and is queued behind M3 and j_2;
+//	      M3 starts (ends 14), j_2 starts (ends 11)
+//	t=11  R2_1 starts (ends 16); t=16 j_1 finishes
+func TestDAGReplay(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "batch_task.csv")
+	csv := "M1,2,j_1,1,Terminated,100,110,100,1\n" +
+		"R2_1,1,j_1,1,Terminated,110,115,100,1\n" +
+		"M3,1,j_1,1,Terminated,100,104,100,1\n" +
+		"task_x,1,j_2,1,Terminated,102,103,100,1\n"
+	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := mmcConfig(t, 2, 1, 0, 1)
+	cfg.Sources = nil
+	cfg.Groups[0].Cap = models.Resources{CPU: 1000, Mem: 1 << 30}
+	cfg.Traces = []TraceConfig{{Name: "ali", Format: "alibaba2018", Path: path, Units: trace.Units{MemBytesPerUnit: 100 << 20}}}
+	sink := &rowsSink{}
+	s, err := New(cfg, Options{Jobs: sink})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type span struct{ start, end sim.Time }
+	got := map[[2]int64][]span{}
+	s.taskHook = func(job int64, stage int32, start bool, at sim.Time) {
+		k := [2]int64{job, int64(stage)}
+		if start {
+			got[k] = append(got[k], span{at, -1})
+			return
+		}
+		for i := range got[k] {
+			if got[k][i].end < 0 {
+				got[k][i].end = at
+				return
+			}
+		}
+		t.Errorf("job %d stage %d ended without starting", job, stage)
+	}
+	if _, err := s.Run(); err != nil {
+		t.Fatal(err)
+	}
+	S := sim.Second
+	want := map[[2]int64][]span{
+		{1, 0}: {{0, 10 * S}, {0, 10 * S}}, // M1 × 2
+		{1, 1}: {{11 * S, 16 * S}},         // R2_1
+		{1, 2}: {{10 * S, 14 * S}},         // M3
+		{2, 0}: {{10 * S, 11 * S}},         // task_x
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("task spans\n got %v\nwant %v", got, want)
+	}
+	rows := map[string]results.JobRow{}
+	for _, r := range sink.rows {
+		rows[r.TraceJob] = r
+	}
+	if r := rows["j_1"]; r.Tasks != 4 || r.StartUS != 0 || r.EndUS != int64(16*S) || r.RuntimeUS != int64(15*S) || r.Status != results.StatusFinished {
+		t.Errorf("j_1 row %+v (want 4 tasks, 0..16 s, critical path 15 s)", r)
+	}
+	if r := rows["j_2"]; r.SubmitUS != int64(2*S) || r.StartUS != int64(10*S) || r.TraceTask != "task_x" {
+		t.Errorf("j_2 row %+v", r)
 	}
 }
