@@ -28,9 +28,9 @@ import (
 	"github.com/dcsim/dcsim/internal/runner"
 	"github.com/dcsim/dcsim/internal/version"
 	"github.com/dcsim/dcsim/models/dc"
-	"github.com/dcsim/dcsim/models/trace"
 	"github.com/dcsim/dcsim/models/policy"
 	"github.com/dcsim/dcsim/models/power"
+	"github.com/dcsim/dcsim/models/trace"
 	"github.com/dcsim/dcsim/scenarios"
 	"github.com/dcsim/dcsim/sim"
 )
