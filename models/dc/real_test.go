@@ -1,8 +1,12 @@
 package dc
 
 import (
+	"cmp"
+	"github.com/dcsim/dcsim/models/trace/canonical"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/dcsim/dcsim/models"
@@ -183,5 +187,51 @@ func TestRealAzureVMAndBitbrains(t *testing.T) {
 		if r.Summary.JobsFinished == 0 || int64(len(sink.rows)) != r.Summary.JobsSubmitted {
 			t.Errorf("%s: %d rows, summary %+v", tc.Name, len(sink.rows), r.Summary)
 		}
+	}
+}
+
+// TestRealCanonicalReplay converts the KTH-SP2 log to the canonical Arrow form and replays
+// both: the runs must agree row for row (a trace converted once replays the same).
+func TestRealCanonicalReplay(t *testing.T) {
+	p := sharedTrace(t, "swf/KTH-SP2-1996-2.1-cln.swf")
+	swfTC := TraceConfig{Name: "kth", Format: "swf", Path: p, Filter: trace.Filter{MaxJobs: 5000}}
+	src, err := OpenTrace(TraceConfig{Name: "kth", Format: "swf", Path: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arrowPath := filepath.Join(t.TempDir(), "kth.arrow")
+	w, err := canonical.Create(arrowPath, map[string]string{"source.format": "swf"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := trace.Drain(src, w.Write); err != nil {
+		t.Fatal(err)
+	}
+	src.Close()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	a := replayReal(t, swfTC, "first-fit")
+	// The canonical file has no SWF header, hence no machines: give the same 100 nodes.
+	cfgRows := func(tc TraceConfig) []results.JobRow {
+		cfg := mmcConfig(t, 100, 1, 0, 1)
+		cfg.Sources, cfg.Placement = nil, "first-fit"
+		cfg.Groups[0].Cap = models.Resources{CPU: 1000, Mem: 4 << 30}
+		cfg.Traces = []TraceConfig{tc}
+		sink := &rowsSink{}
+		s, err := New(cfg, Options{Jobs: sink})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Run(); err != nil {
+			t.Fatal(err)
+		}
+		slices.SortFunc(sink.rows, func(x, y results.JobRow) int { return cmp.Compare(x.JobID, y.JobID) })
+		return sink.rows
+	}
+	b := cfgRows(TraceConfig{Name: "kth", Format: "canonical", Path: arrowPath, Filter: trace.Filter{MaxJobs: 5000}})
+	c := cfgRows(swfTC)
+	if len(b) != len(a) || !reflect.DeepEqual(b, c) {
+		t.Fatalf("canonical replay differs from the SWF replay (%d vs %d rows)", len(b), len(c))
 	}
 }

@@ -14,7 +14,9 @@ import (
 	"github.com/dcsim/dcsim/models/trace/alibaba2018"
 	"github.com/dcsim/dcsim/models/trace/azure"
 	"github.com/dcsim/dcsim/models/trace/bitbrains"
+	"github.com/dcsim/dcsim/models/trace/canonical"
 	"github.com/dcsim/dcsim/models/trace/google2011"
+	"github.com/dcsim/dcsim/models/trace/google2019"
 	"github.com/dcsim/dcsim/models/trace/swf"
 )
 
@@ -75,6 +77,15 @@ var registry = []Format{
 			m, _, err := google2011.Machines(p, o.Units)
 			return m, err
 		}, Defaults: google2011.DefaultUnits, SkipBad: true},
+	{Name: "google2019", About: "Google cluster-data 2019 (v3) JSON lines: an instance_events file or a folder with them (and collection_events, machine_events)",
+		Match: has("instance_events", "clusterdata-2019", "clusterdata_2019", "google-2019", "google2019"),
+		Open: func(p string, o Options) (trace.Source, error) {
+			return google2019.NewSource(p, google2019.Options{Units: o.Units, SkipBad: o.SkipBad})
+		},
+		Machines: func(p string, o Options) ([]trace.Machine, error) {
+			m, _, err := google2019.Machines(p, o.Units)
+			return m, err
+		}, Defaults: google2019.DefaultUnits(), SkipBad: true},
 	{Name: "alibaba2018", About: "Alibaba cluster-trace-v2018: a batch_task file or a folder with one (and machine_meta)",
 		Match:    has("batch_task", "alibaba"),
 		Open:     func(p string, o Options) (trace.Source, error) { return alibaba2018.NewSource(p, o.Units, o.SkipBad) },
@@ -87,6 +98,8 @@ var registry = []Format{
 		Match: has("invocations_per_function", "azure-functions"), Inspect: azure.InspectFunctions},
 	{Name: "azure-llm", About: "Azure LLM inference 2023 requests (request-level; inspect only)",
 		Match: has("azurellminference", "azure-llm"), Inspect: azure.InspectLLM},
+	{Name: "canonical", About: "dcsim's own Arrow workload file (written by 'dcsim trace convert')", Match: has(".arrow"),
+		Open: func(p string, o Options) (trace.Source, error) { return canonical.Open(p) }},
 	{Name: "bitbrains", About: "Bitbrains GWA-T-12: a VM file or a folder of them (searched recursively)",
 		Match:    has("bitbrains", "faststorage", "gwa-t-12"),
 		Open:     func(p string, o Options) (trace.Source, error) { return bitbrains.NewSource(p, o.Units) },
