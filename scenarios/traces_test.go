@@ -45,6 +45,18 @@ func editTrace(old, new string) string {
 
 // haveKTH reports whether the KTH SP2 trace is where the kth-sp2 built-in looks for it;
 // when not, it logs why the test of that built-in is skipped.
+// haveTraces reports whether the shared traces folder is where built-ins look for it; when not,
+// it logs why the built-ins that replay traces are skipped.
+func haveTraces(t *testing.T) bool {
+	t.Helper()
+	p := resolveTracePath("$DCSIM_TRACES", "")
+	if _, err := os.Stat(filepath.Join(p, "google-2011")); err != nil {
+		t.Logf("skipping the trace built-ins: traces not found (%v); set DCSIM_TRACES to the traces folder", err)
+		return false
+	}
+	return true
+}
+
 func haveKTH(t *testing.T) bool {
 	t.Helper()
 	p := resolveTracePath("$DCSIM_TRACES/swf/KTH-SP2-1996-2.1-cln.swf", "")

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -138,9 +139,10 @@ func convert(f formats.Format, path, out string, opt formats.Options) (trace.Rep
 		return trace.Report{}, traceErr(err)
 	}
 	defer src.Close()
-	meta := map[string]string{"source.format": f.Name, "source.path": path,
-		"source.cpu_milli_per_unit": fmt.Sprint(opt.Units.Or(f.Defaults).CPUMilliPerUnit),
-		"source.mem_bytes_per_unit": fmt.Sprint(opt.Units.Or(f.Defaults).MemBytesPerUnit)}
+	u := opt.Units.Or(f.Defaults)
+	meta := map[string]string{canonical.MetaKeySourceFormat: f.Name, canonical.MetaKeySourcePath: path,
+		canonical.MetaKeyCPUMilliPerUnit: strconv.FormatFloat(u.CPUMilliPerUnit, 'g', -1, 64),
+		canonical.MetaKeyMemBytesPerUnit: strconv.FormatFloat(u.MemBytesPerUnit, 'g', -1, 64)}
 	w, err := canonical.Create(out, meta)
 	if err != nil {
 		return trace.Report{}, err
