@@ -109,12 +109,16 @@ func cmdTrace(args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	var rep trace.Report
+	var firstBad error
 	if f.Inspect != nil {
 		rep, err = f.Inspect(path)
 	} else {
 		var src trace.Source
 		if src, err = f.Open(path, opt); err == nil {
 			rep, err = trace.Drain(src, nil)
+			if fb, ok := src.(interface{ FirstBad() error }); ok {
+				firstBad = fb.FirstBad()
+			}
 			src.Close()
 		}
 	}
@@ -122,6 +126,27 @@ func cmdTrace(args []string, stdout, stderr io.Writer) error {
 		return traceErr(err)
 	}
 	printReport(stdout, f, path, rep, time.Since(start))
+	if firstBad != nil {
+		fmt.Fprintf(stdout, "  first malformed line: %v\n", firstBad)
+	}
+	if f.Machines != nil {
+		ms, err := f.Machines(path, opt)
+		switch {
+		case err != nil:
+			fmt.Fprintf(stdout, "  machines: none usable (%v)\n", err)
+		case len(ms) == 0:
+			fmt.Fprintln(stdout, "  machines: none described")
+		default:
+			var cpu, mem float64
+			kinds := map[[3]int64]bool{}
+			for _, m := range ms {
+				cpu += float64(m.CPUMilli) / 1000
+				mem += float64(m.MemBytes) / (1 << 30)
+				kinds[[3]int64{m.CPUMilli, m.MemBytes, m.GPUs}] = true
+			}
+			fmt.Fprintf(stdout, "  machines: %d (%d distinct capacities), %s cores, %s GiB\n", len(ms), len(kinds), human(cpu), human(mem))
+		}
+	}
 	return nil
 }
 

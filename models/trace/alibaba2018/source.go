@@ -41,10 +41,14 @@ const (
 // reads the whole file and sorts the jobs by submit time (ties in file order): memory holds
 // the replayed jobs, about 150 bytes per task.
 type Source struct {
-	jobs []trace.Job
-	pos  int
-	rep  trace.Report
+	jobs     []trace.Job
+	pos      int
+	rep      trace.Report
+	firstBad error
 }
+
+// FirstBad is the first malformed row skipped (SkipBad), nil if none.
+func (s *Source) FirstBad() error { return s.firstBad }
 
 // BatchTaskFile is the batch_task file of path: path itself, or the one file of the folder
 // whose name starts with "batch_task".
@@ -163,6 +167,7 @@ func SourceOf(r *BatchTaskReader, units trace.Units) (*Source, error) {
 	s.rep.Note(NoteNoInst, noInst)
 	s.rep.Note(NoteZeroRun, zeroRun)
 	s.rep.Note(NoteFailed, failed)
+	s.firstBad = r.FirstBad()
 	return s, nil
 }
 

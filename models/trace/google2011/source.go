@@ -44,10 +44,14 @@ const (
 // submit order: memory holds about 100 bytes per attempt (201,491 attempts for the sample
 // shard). Use a time window in the scenario to replay part of a long trace.
 type Source struct {
-	jobs []trace.Job
-	pos  int
-	rep  trace.Report
+	jobs     []trace.Job
+	pos      int
+	rep      trace.Report
+	firstBad error
 }
+
+// FirstBad is the first malformed line skipped (SkipBad), nil if none.
+func (s *Source) FirstBad() error { return s.firstBad }
 
 // TaskFiles lists the task_events files of path: path itself if it is a file, else the files
 // of path/task_events (or of path, if it has no task_events folder) in name order.
@@ -95,6 +99,15 @@ func NewSource(path string, units trace.Units, skipBad bool) (*Source, error) {
 	}
 	var cur *TaskReader
 	var bad int64
+	var firstBad error
+	done := func() {
+		bad += cur.Bad()
+		if firstBad == nil {
+			firstBad = cur.FirstBad()
+		}
+		cur.Close()
+		cur = nil
+	}
 	i := 0
 	next := func() (TaskEvent, error) {
 		for {
@@ -114,9 +127,7 @@ func NewSource(path string, units trace.Units, skipBad bool) (*Source, error) {
 			}
 			e, err := cur.Next()
 			if err == io.EOF {
-				bad += cur.Bad()
-				cur.Close()
-				cur = nil
+				done()
 				continue
 			}
 			return e, err
@@ -124,13 +135,13 @@ func NewSource(path string, units trace.Units, skipBad bool) (*Source, error) {
 	}
 	s, err := assembleSource(next, units)
 	if cur != nil {
-		bad += cur.Bad()
-		cur.Close()
+		done()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", trace.ErrBadInput, err)
 	}
 	s.rep.Skip(SkipBadLine, bad)
+	s.firstBad = firstBad
 	return s, nil
 }
 
@@ -141,6 +152,7 @@ func SourceOf(r *TaskReader, units trace.Units) (*Source, error) {
 		return nil, fmt.Errorf("%w: %v", trace.ErrBadInput, err)
 	}
 	s.rep.Skip(SkipBadLine, r.Bad())
+	s.firstBad = r.FirstBad()
 	return s, nil
 }
 
