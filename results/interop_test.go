@@ -158,7 +158,7 @@ func TestInterop(t *testing.T) {
 		"energy_kwh": sum.EnergyKWh, "cost_usd": sum.CostUSD, "carbon_kg": sum.CarbonKg,
 		"sim_time_s": sum.SimTimeS, "events": float64(sum.Events),
 		"facility_energy_kwh": sum.FacilityEnergyKWh, "capex_usd": sum.CapexUSD,
-		"energy_usd": sum.EnergyUSD, "host_hours": sum.HostHours,
+		"energy_usd": sum.EnergyUSD, "host_hours": sum.HostHours, "gpu_utilization": sum.GPUUtilization,
 	}
 	for reader, tb := range map[string]interop.Table{"polars": rep.Polars[TableSummary], "arrow": rep.Arrow[TableSummary]} {
 		if !reflect.DeepEqual(tb.FirstRow, wantSummary) {

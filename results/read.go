@@ -383,6 +383,7 @@ func decodeSummary(b *batch, rows []Summary) []Summary {
 	energy, facility := f64("energy_kwh"), f64("facility_energy_kwh")
 	capex, energyUSD, cost := f64("capex_usd"), f64("energy_usd"), f64("cost_usd")
 	carbon, hostHours, simTime := f64("carbon_kg"), f64("host_hours"), f64("sim_time_s")
+	gpu := col[*array.Float64](b, "gpu_utilization", true)
 	if b.err != nil {
 		return rows
 	}
@@ -408,9 +409,13 @@ func decodeSummary(b *batch, rows []Summary) []Summary {
 			CostUSD:             cost.Value(i),
 			CarbonKg:            carbon.Value(i),
 			HostHours:           hostHours.Value(i),
+			GPUUtilization:      -1,
 			SimTimeS:            simTime.Value(i),
 			Events:              events.Value(i),
 		})
+		if gpu.IsValid(i) {
+			rows[len(rows)-1].GPUUtilization = gpu.Value(i)
+		}
 	}
 	return rows
 }

@@ -71,6 +71,7 @@ type Summary struct {
 	CostUSD             float64 // capex + energy
 	CarbonKg            float64
 	HostHours           float64 // provisioned host-hours
+	GPUUtilization      float64 // allocated / provisioned GPU-time; -1 when there are no GPUs (null)
 	SimTimeS            float64 // simulated time at the end of the run
 	Events              int64
 }

@@ -129,6 +129,7 @@ type summaryCols struct {
 	meanWait, p50Wait, p99Wait, meanBsld, cpu, mem         f64Col
 	energy, cost, carbon, simTime                          f64Col
 	facility, capex, energyCost, hostHours                 f64Col
+	gpu                                                    f64Col
 }
 
 func (c *summaryCols) fields() []field {
@@ -155,6 +156,7 @@ func (c *summaryCols) fields() []field {
 		{"capex_usd", "USD", "Host capital cost attributed to the simulated period (straight-line over the lifetime).", false, &c.capex},
 		{"energy_usd", "USD", "Cost of facility energy.", false, &c.energyCost},
 		{"host_hours", "h", "Provisioned host-hours.", false, &c.hostHours},
+		{"gpu_utilization", "1", "Allocated GPU-time / provisioned GPU-time; null if the cluster has no GPUs.", true, &c.gpu},
 	}
 }
 

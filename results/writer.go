@@ -340,6 +340,7 @@ func WriteSummary(path string, meta Meta, s *Summary) error {
 	c.capex.add(s.CapexUSD)
 	c.energyCost.add(s.EnergyUSD)
 	c.hostHours.add(s.HostHours)
+	c.gpu.addOpt(s.GPUUtilization, s.GPUUtilization >= 0)
 	if err := t.rowDone(); err != nil {
 		t.abort()
 		return err

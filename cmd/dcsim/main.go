@@ -221,7 +221,11 @@ func printSummary(w io.Writer, o *runner.Output) {
 	row("wait mean / p50 / p99", fmt.Sprintf("%.1f s / %.1f s / %.1f s", s.MeanWaitS, s.P50WaitS, s.P99WaitS))
 	row("mean bounded slowdown", fmt.Sprintf("%.3f", s.MeanBoundedSlowdown))
 	row("SLO violations", fmt.Sprintf("%d (%.2f%% of jobs)", s.SLOViolations, pct(s.SLOViolations, s.JobsSubmitted)))
-	row("CPU / memory utilization", fmt.Sprintf("%.1f%% / %.1f%%", 100*s.CPUUtilization, 100*s.MemUtilization))
+	if s.GPUUtilization >= 0 {
+		row("CPU / memory / GPU utilization", fmt.Sprintf("%.1f%% / %.1f%% / %.1f%%", 100*s.CPUUtilization, 100*s.MemUtilization, 100*s.GPUUtilization))
+	} else {
+		row("CPU / memory utilization", fmt.Sprintf("%.1f%% / %.1f%%", 100*s.CPUUtilization, 100*s.MemUtilization))
+	}
 	row("IT energy", fmt.Sprintf("%.1f kWh (facility %.1f kWh)", s.EnergyKWh, s.FacilityEnergyKWh))
 	row("cost", fmt.Sprintf("%.2f USD (capex %.2f, energy %.2f)", s.CostUSD, s.CapexUSD, s.EnergyUSD))
 	row("carbon", fmt.Sprintf("%.1f kg CO2e", s.CarbonKg))

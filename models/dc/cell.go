@@ -104,6 +104,8 @@ type stats struct {
 	memArea       float64
 	capCPUArea    float64
 	capMemArea    float64
+	gpuArea       float64
+	capGPUArea    float64
 	energyJ       float64
 	energyUSD     float64 // IT energy × price (per cell price), before PUE
 	provUSByGroup []int64
@@ -247,16 +249,17 @@ func (c *cell) fits(d models.Resources) bool {
 }
 
 // powerOf is host h's power draw in its current state. Power follows CPU utilization, the
-// usual server power model (Fan, Weber & Barroso, ISCA 2007); a booting host draws its idle
-// power and a host that is off or failed its off power.
+// usual server power model (Fan, Weber & Barroso, ISCA 2007), plus its GPUs' power by allocation
+// (power.Curve.GPUWatts); a booting host draws its idle power and a host that is off or failed
+// its off power.
 func (c *cell) powerOf(h int32) float64 {
 	hs := &c.hosts[h]
 	cv := &c.s.groups[hs.Group].Curve
 	switch hs.State {
 	case models.HostOn:
-		return cv.Watts(float64(hs.Cap.CPU-hs.Free.CPU) / float64(hs.Cap.CPU))
+		return cv.Watts(float64(hs.Cap.CPU-hs.Free.CPU)/float64(hs.Cap.CPU)) + cv.GPUWatts(hs.Cap.GPU, hs.Cap.GPU-hs.Free.GPU)
 	case models.HostBooting:
-		return cv.Idle()
+		return cv.Idle() + cv.GPUWatts(hs.Cap.GPU, 0)
 	}
 	return cv.Off()
 }
@@ -595,6 +598,8 @@ func (c *cell) flushInterval(now sim.Time, write bool) {
 		hs := &c.hosts[h]
 		c.st.cpuArea += a.cpuArea
 		c.st.memArea += a.memArea
+		c.st.gpuArea += a.gpuArea
+		c.st.capGPUArea += float64(hs.Cap.GPU) * float64(a.onUS)
 		c.st.capCPUArea += float64(hs.Cap.CPU) * float64(a.onUS)
 		c.st.capMemArea += float64(hs.Cap.Mem) * float64(a.onUS)
 		c.st.energyJ += a.energyJ

@@ -438,6 +438,8 @@ func (s *Sim) result(ps *sim.ParallelStats) *Result {
 		t.memArea += st.memArea
 		t.capCPUArea += st.capCPUArea
 		t.capMemArea += st.capMemArea
+		t.gpuArea += st.gpuArea
+		t.capGPUArea += st.capGPUArea
 		t.energyJ += st.energyJ
 		t.energyUSD += st.energyUSD
 		for g, us := range st.provUSByGroup {
@@ -472,6 +474,10 @@ func (s *Sim) result(ps *sim.ParallelStats) *Result {
 	if t.capCPUArea > 0 {
 		sum.CPUUtilization = t.cpuArea / t.capCPUArea
 		sum.MemUtilization = t.memArea / t.capMemArea
+	}
+	sum.GPUUtilization = -1
+	if t.capGPUArea > 0 {
+		sum.GPUUtilization = t.gpuArea / t.capGPUArea
 	}
 	sum.EnergyKWh = power.JToKWh(t.energyJ)
 	sum.FacilityEnergyKWh = power.FacilityEnergyKWh(sum.EnergyKWh, s.cfg.PUE)

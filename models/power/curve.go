@@ -14,6 +14,8 @@ type Curve struct {
 	pointsW [SPECpowerPoints]float64 // power at u = i/(n−1), watts; only the first n are used
 	n       int                      // number of points in use, 2..SPECpowerPoints (0 for the zero Curve)
 	offW    float64                  // power while off or failed, watts
+	gpuIdle float64                  // per GPU, idle, watts
+	gpuMax  float64                  // per GPU, allocated, watts
 }
 
 // NewCurve builds the Curve that spec describes.
@@ -33,6 +35,14 @@ func NewCurve(spec Spec) (Curve, error) {
 		return c, fmt.Errorf("power: off must be a finite power ≥ 0 W, got %v W", off)
 	}
 	c.offW = off
+	gi, gm := float64(spec.GPUIdle), float64(spec.GPUMax)
+	if !(gi >= 0) || math.IsInf(gi, 0) || !(gm >= 0) || math.IsInf(gm, 0) || gi > gm && gm != 0 {
+		return c, fmt.Errorf("power: gpu_idle (%v W) and gpu_max (%v W) must be finite, ≥ 0, and idle ≤ max", gi, gm)
+	}
+	if gm == 0 {
+		gm = gi
+	}
+	c.gpuIdle, c.gpuMax = gi, gm
 
 	switch strings.ToLower(spec.Model) {
 	case "", "linear":
@@ -113,6 +123,18 @@ func (c Curve) Watts(u float64) float64 {
 	}
 	p0 := c.pointsW[i]
 	return p0 + (c.pointsW[i+1]-p0)*(x-float64(i))
+}
+
+// GPUWatts is the power of a host's GPUs, total gpus of which allocated are allocated to tasks:
+//
+//	P_gpu = gpus · P_gpu,idle + allocated · (P_gpu,max − P_gpu,idle)
+//
+// Allocation stands for utilization (a task holding a GPU is taken to use it fully), the
+// usual first-order GPU power model (e.g. the linear idle-to-TDP model of Patel et al.,
+// "POLCA", 2023, and NVIDIA's idle and board power ratings, such as 60 W and 700 W for an
+// H100 SXM). 0 when the curve has no GPU power.
+func (c Curve) GPUWatts(gpus, allocated int64) float64 {
+	return float64(gpus)*c.gpuIdle + float64(allocated)*(c.gpuMax-c.gpuIdle)
 }
 
 // Idle returns the power in watts at zero utilization (SPECpower's "active idle").

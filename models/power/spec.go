@@ -15,4 +15,8 @@ type Spec struct {
 	Table  string        `yaml:"table"`  // specpower: name of a built-in published table
 	Points []units.Power `yaml:"points"` // specpower: 11 custom points at 0%,10%,...,100%
 	Off    units.Power   `yaml:"off"`    // power drawn while the host is off or failed (default 0 W)
+	// GPUIdle and GPUMax are each GPU's power while idle and while allocated (default 0 W:
+	// GPUs not modelled). They add to the CPU curve while the host is on.
+	GPUIdle units.Power `yaml:"gpu_idle"`
+	GPUMax  units.Power `yaml:"gpu_max"`
 }
