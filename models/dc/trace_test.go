@@ -1,6 +1,7 @@
 package dc
 
 import (
+	"github.com/dcsim/dcsim/models/workload"
 	"github.com/dcsim/dcsim/results"
 	"os"
 	"path/filepath"
@@ -130,5 +131,34 @@ func TestDAGReplay(t *testing.T) {
 	}
 	if r := rows["j_2"]; r.SubmitUS != int64(2*S) || r.StartUS != int64(10*S) || r.TraceTask != "task_x" {
 		t.Errorf("j_2 row %+v", r)
+	}
+}
+
+// TestTrackingChangesNothing runs the same workloads with and without running-task tracking (the
+// bookkeeping that host failures need): the rows must be identical.
+func TestTrackingChangesNothing(t *testing.T) {
+	run := func(track bool, placement string) []results.JobRow {
+		cfg := mmcConfig(t, 20, 30, 3000, 5)
+		cfg.Placement = placement
+		cfg.Groups[0].Cap = models.Resources{CPU: 8000, Mem: 32 << 30}
+		cfg.Sources[0].TasksPerJob = workload.DistSpec{Dist: "uniform", Min: ptr(1.0), Max: ptr(6.0)}
+		cfg.Sources[0].CPUCores = workload.DistSpec{Dist: "uniform", Min: ptr(0.1), Max: ptr(4)}
+		sink := &rowsSink{}
+		s, err := New(cfg, Options{Jobs: sink})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range s.cells {
+			c.track = track
+		}
+		if _, err := s.Run(); err != nil {
+			t.Fatal(err)
+		}
+		return sink.rows
+	}
+	for _, p := range []string{"first-fit", "best-fit"} {
+		if a, b := run(false, p), run(true, p); !reflect.DeepEqual(a, b) || len(a) != 3000 {
+			t.Errorf("%s: tracking changed the rows (%d vs %d)", p, len(a), len(b))
+		}
 	}
 }
