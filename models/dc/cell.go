@@ -149,14 +149,14 @@ type cell struct {
 	gangHost []int32            // scratch: hosts of a gang being placed
 	scratch  []sim.Time
 
-	jobs      []job
-	freeJobs  []int32
+	jobs     []job
+	freeJobs []int32
 	// Running tasks are tracked only when something must find them again (host failures): it
 	// costs about 18% of throughput on a 1M-job run (two intrusive lists per task start and end).
-	track   bool
-	run     []runTask // running tasks (slab)
-	freeRun []int32
-	hostRun []int32 // per host: head of its running-task list, -1 if none
+	track     bool
+	run       []runTask // running tasks (slab)
+	freeRun   []int32
+	hostRun   []int32   // per host: head of its running-task list, -1 if none
 	inbox     []jobSpec // fleet: dispatched jobs waiting for their delivery time
 	freeInbox []int32
 	out       *sim.Outbox[fleetMsg] // fleet: set during Advance
