@@ -273,7 +273,8 @@ func TestSummaryColumnOrder(t *testing.T) {
 		"jobs_unfinished", "mean_wait_s", "p50_wait_s", "p99_wait_s", "mean_bounded_slowdown",
 		"slo_violations", "cpu_utilization", "mem_utilization", "energy_kwh", "cost_usd",
 		"carbon_kg", "sim_time_s", "events",
-		"facility_energy_kwh", "capex_usd", "energy_usd", "host_hours", "gpu_utilization"}
+		"facility_energy_kwh", "capex_usd", "energy_usd", "host_hours", "gpu_utilization",
+		"jobs_failed", "host_failures", "task_retries", "lost_core_hours", "unavailability"}
 	var got []string
 	for _, f := range SummarySchema(testMeta).Fields() {
 		got = append(got, f.Name)
@@ -289,9 +290,9 @@ func TestSchemaMetadata(t *testing.T) {
 		schema *arrow.Schema
 		ncols  int
 	}{
-		{TableJobs, JobsSchema(testMeta), 21},
+		{TableJobs, JobsSchema(testMeta), 22},
 		{TableHosts, HostsSchema(testMeta), 12},
-		{TableSummary, SummarySchema(testMeta), 23},
+		{TableSummary, SummarySchema(testMeta), 28},
 	} {
 		if tc.schema.NumFields() != tc.ncols {
 			t.Errorf("%s: %d columns, want %d", tc.table, tc.schema.NumFields(), tc.ncols)

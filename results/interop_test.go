@@ -104,11 +104,11 @@ func TestInterop(t *testing.T) {
 
 	// Jobs: nulls, first row, sums — identical in both readers.
 	wantNulls := map[string]int64{"start_s": 1, "end_s": 2, "wait_s": 1, "deadline_s": 3, "host_id": 1, "cell": 1,
-		"bounded_slowdown": 2, "job_id": 0, "status": 0, "slo_violated": 0, "trace_job": 4, "trace_task": 4}
+		"bounded_slowdown": 2, "job_id": 0, "status": 0, "slo_violated": 0, "trace_job": 4, "trace_task": 4, "retries": 0}
 	wantFirst := map[string]any{"job_id": 1.0, "source": "synthetic", "tenant": "team-a", "priority": 2.0,
 		"tasks": 4.0, "cpu_cores": 1.5, "mem_gib": 1.5, "gpus": 1.0, "submit_s": 1.0, "start_s": 21.0,
 		"end_s": 31.0, "wait_s": 20.0, "runtime_s": 10.0, "deadline_s": nil, "status": "finished",
-		"host_id": 3.0, "cell": 0.0, "bounded_slowdown": 3.0, "slo_violated": false, "trace_job": nil, "trace_task": nil}
+		"host_id": 3.0, "cell": 0.0, "bounded_slowdown": 3.0, "slo_violated": false, "trace_job": nil, "trace_task": nil, "retries": 0.0}
 	wantSums := map[string]float64{"job_id": 15, "priority": 13, "tasks": 10, "gpus": 1, "host_id": 6,
 		"slo_violated": 2, "bounded_slowdown": 3 + 1.5 + 1, "cpu_cores": 1.5 + 0.25 + 1 + 999 + 2,
 		"mem_gib": 1.5 + 1 + 0 + 1024 + 2, "start_s": 21 + 100 + 5 + 9e-6, "wait_s": 20 + 100 + 0 + 2e-6}
@@ -159,6 +159,8 @@ func TestInterop(t *testing.T) {
 		"sim_time_s": sum.SimTimeS, "events": float64(sum.Events),
 		"facility_energy_kwh": sum.FacilityEnergyKWh, "capex_usd": sum.CapexUSD,
 		"energy_usd": sum.EnergyUSD, "host_hours": sum.HostHours, "gpu_utilization": sum.GPUUtilization,
+		"jobs_failed": float64(sum.JobsFailed), "host_failures": float64(sum.HostFailures), "task_retries": float64(sum.TaskRetries),
+		"lost_core_hours": sum.LostCoreHours, "unavailability": sum.Unavailability,
 	}
 	for reader, tb := range map[string]interop.Table{"polars": rep.Polars[TableSummary], "arrow": rep.Arrow[TableSummary]} {
 		if !reflect.DeepEqual(tb.FirstRow, wantSummary) {

@@ -295,6 +295,7 @@ func decodeJobs(b *batch, rows []JobRow) []JobRow {
 	slo := col[*array.Boolean](b, "slo_violated", false)
 	tjob := col[*array.String](b, "trace_job", true)
 	ttask := col[*array.String](b, "trace_task", true)
+	retries := col[*array.Int32](b, "retries", false)
 	if b.err != nil {
 		return rows
 	}
@@ -317,6 +318,7 @@ func decodeJobs(b *batch, rows []JobRow) []JobRow {
 			HostID:      -1,
 			Cell:        -1,
 			SLOViolated: slo.Value(i),
+			Retries:     retries.Value(i),
 		}
 		if tjob.IsValid(i) {
 			r.TraceJob = b.str(tjob, i)
@@ -384,6 +386,8 @@ func decodeSummary(b *batch, rows []Summary) []Summary {
 	capex, energyUSD, cost := f64("capex_usd"), f64("energy_usd"), f64("cost_usd")
 	carbon, hostHours, simTime := f64("carbon_kg"), f64("host_hours"), f64("sim_time_s")
 	gpu := col[*array.Float64](b, "gpu_utilization", true)
+	failedJobs, hostFailures, taskRetries := i64("jobs_failed"), i64("host_failures"), i64("task_retries")
+	lost, unavail := f64("lost_core_hours"), f64("unavailability")
 	if b.err != nil {
 		return rows
 	}
@@ -410,6 +414,11 @@ func decodeSummary(b *batch, rows []Summary) []Summary {
 			CarbonKg:            carbon.Value(i),
 			HostHours:           hostHours.Value(i),
 			GPUUtilization:      -1,
+			JobsFailed:          failedJobs.Value(i),
+			HostFailures:        hostFailures.Value(i),
+			TaskRetries:         taskRetries.Value(i),
+			LostCoreHours:       lost.Value(i),
+			Unavailability:      unavail.Value(i),
 			SimTimeS:            simTime.Value(i),
 			Events:              events.Value(i),
 		})

@@ -5,6 +5,7 @@ const (
 	StatusFinished   = "finished"   // all tasks ran to completion
 	StatusRejected   = "rejected"   // can never run (e.g. a task larger than any host)
 	StatusUnfinished = "unfinished" // still queued or running when the simulation stopped
+	StatusFailed     = "failed"     // host failures killed its tasks more often than the retry limit allows
 )
 
 // JobRow is one row of jobs.arrow. Times are integer microseconds of simulated time; the
@@ -30,6 +31,7 @@ type JobRow struct {
 	SLOViolated bool
 	TraceJob    string // the trace's job id; "" for synthetic jobs (written as null)
 	TraceTask   string // the trace's task id of a single-task job; "" if none (null)
+	Retries     int32  // times host failures killed one of its tasks (each kill resubmits, up to the limit)
 }
 
 // HostRow is one row of hosts.arrow: one host over one interval [TimeUS, TimeUS+IntervalUS).
@@ -72,6 +74,11 @@ type Summary struct {
 	CarbonKg            float64
 	HostHours           float64 // provisioned host-hours
 	GPUUtilization      float64 // allocated / provisioned GPU-time; -1 when there are no GPUs (null)
+	JobsFailed          int64   // jobs killed by host failures beyond the retry limit
+	HostFailures        int64   // hosts going down (own, rack or trace failures)
+	TaskRetries         int64   // tasks killed by host failures and resubmitted
+	LostCoreHours       float64 // CPU work thrown away by killed tasks: cores × time they had run
+	Unavailability      float64 // host-time down / host-time (0 without failures)
 	SimTimeS            float64 // simulated time at the end of the run
 	Events              int64
 }

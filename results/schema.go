@@ -68,6 +68,7 @@ type jobsCols struct {
 	runtime, deadline, bsld            f64Col
 	slo                                boolCol
 	traceJob, traceTask                optStrCol
+	retries                            i32Col
 }
 
 func (c *jobsCols) fields() []field {
@@ -86,13 +87,14 @@ func (c *jobsCols) fields() []field {
 		{"wait_s", "s", "Queueing delay start_s - submit_s; null if the job never started.", true, &c.wait},
 		{"runtime_s", "s", "Run time of the longest task; for a DAG job (tasks with dependencies), its longest dependency chain.", false, &c.runtime},
 		{"deadline_s", "s", "Simulated time the job must finish by; null if it has no deadline.", true, &c.deadline},
-		{"status", "", "Terminal state: finished, rejected or unfinished.", false, &c.status},
+		{"status", "", "Terminal state: finished, rejected, unfinished or failed (killed by host failures beyond the retry limit).", false, &c.status},
 		{"host_id", "1", "Host of the first task; null if the job was never placed.", true, &c.host},
 		{"cell", "1", "Cell (cluster of a fleet) that ran or held the job, 0 for a single cluster; null if a fleet's router rejected it.", true, &c.cell},
 		{"bounded_slowdown", "1", "max(1, (end_s - submit_s) / max(runtime_s, 10 s)); null unless finished.", true, &c.bsld},
 		{"slo_violated", "1", "Whether the job broke the SLO: waited longer than slo.max_wait or missed its deadline.", false, &c.slo},
 		{"trace_job", "", "The trace's own job identifier (SWF job number, Google job id, Alibaba job name, Azure VM id); null for synthetic jobs.", true, &c.traceJob},
 		{"trace_task", "", "The trace's own task identifier of a single-task job (Google task index); null otherwise.", true, &c.traceTask},
+		{"retries", "1", "Times host failures killed one of the job's tasks (each kill resubmits the task, or the whole gang, up to scheduler.max_retries).", false, &c.retries},
 	}
 }
 
@@ -130,6 +132,8 @@ type summaryCols struct {
 	energy, cost, carbon, simTime                          f64Col
 	facility, capex, energyCost, hostHours                 f64Col
 	gpu                                                    f64Col
+	failedJobs, hostFailures, retries                      i64Col
+	lostCoreHours, unavailability                          f64Col
 }
 
 func (c *summaryCols) fields() []field {
@@ -157,6 +161,11 @@ func (c *summaryCols) fields() []field {
 		{"energy_usd", "USD", "Cost of facility energy.", false, &c.energyCost},
 		{"host_hours", "h", "Provisioned host-hours.", false, &c.hostHours},
 		{"gpu_utilization", "1", "Allocated GPU-time / provisioned GPU-time; null if the cluster has no GPUs.", true, &c.gpu},
+		{"jobs_failed", "1", "Jobs killed by host failures more often than scheduler.max_retries allows.", false, &c.failedJobs},
+		{"host_failures", "1", "Times a host went down (its own, its rack's or a trace's failure).", false, &c.hostFailures},
+		{"task_retries", "1", "Tasks killed by host failures and resubmitted.", false, &c.retries},
+		{"lost_core_hours", "core-h", "CPU work thrown away by killed tasks: cores times the time they had run.", false, &c.lostCoreHours},
+		{"unavailability", "1", "Host-time down / host-time; 0 without failures.", false, &c.unavailability},
 	}
 }
 

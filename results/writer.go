@@ -246,6 +246,7 @@ func (w *JobsWriter) Write(r *JobRow) error {
 	c.slo.add(r.SLOViolated)
 	c.traceJob.addOpt(r.TraceJob, r.TraceJob != "")
 	c.traceTask.addOpt(r.TraceTask, r.TraceTask != "")
+	c.retries.add(r.Retries)
 	err := w.t.rowDone()
 	w.c = w.sets[w.t.cur]
 	return err
@@ -341,6 +342,11 @@ func WriteSummary(path string, meta Meta, s *Summary) error {
 	c.energyCost.add(s.EnergyUSD)
 	c.hostHours.add(s.HostHours)
 	c.gpu.addOpt(s.GPUUtilization, s.GPUUtilization >= 0)
+	c.failedJobs.add(s.JobsFailed)
+	c.hostFailures.add(s.HostFailures)
+	c.retries.add(s.TaskRetries)
+	c.lostCoreHours.add(s.LostCoreHours)
+	c.unavailability.add(s.Unavailability)
 	if err := t.rowDone(); err != nil {
 		t.abort()
 		return err

@@ -28,6 +28,7 @@ const (
 	DefaultTenant                   = "default"
 	DefaultQueue                    = "fcfs"
 	DefaultPlacement                = "best-fit"
+	DefaultMaxRetries               = 3
 	DefaultMaxWait                  = units.Hour
 	// DefaultPUE is a reasonably efficient modern facility; the Uptime Institute's Global Data
 	// Center Survey reports an industry average of about 1.55–1.6 for 2019–2023.
@@ -172,6 +173,9 @@ func (s *Scenario) ApplyDefaults() {
 	}
 	if unset("scheduler.placement", s.Scheduler.Placement == "") {
 		s.Scheduler.Placement = DefaultPlacement
+	}
+	if unset("scheduler.max_retries", s.Scheduler.MaxRetries == 0) {
+		s.Scheduler.MaxRetries = DefaultMaxRetries
 	}
 	if unset("slo.max_wait", s.SLO.MaxWait == 0) {
 		s.SLO.MaxWait = DefaultMaxWait

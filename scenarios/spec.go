@@ -36,6 +36,12 @@ type Cluster struct {
 	// distinct capacity. host_groups may then hold one group, without count, as the template
 	// for power, cost and boot parameters (and for the memory of hosts whose trace gives none).
 	FromTrace string `yaml:"from_trace"`
+	// RackFailures take every host of a rack down at once (a power or top-of-rack switch
+	// failure), on top of the hosts' own failures.
+	RackFailures *Failures `yaml:"rack_failures"`
+	// FailuresFromTrace replays the machine removals and additions of the from_trace trace
+	// (Google 2011 machine_events REMOVE/ADD) as failures and repairs.
+	FailuresFromTrace bool `yaml:"failures_from_trace"`
 }
 
 // HostGroup is Count identical hosts.
@@ -50,6 +56,24 @@ type HostGroup struct {
 	Lifetime     units.Duration `yaml:"lifetime"`      // amortization period (default 4y)
 	BootTime     units.Duration `yaml:"boot_time"`     // time from power-on to ready (default 2m)
 	InitialState string         `yaml:"initial_state"` // "on" (default) or "off"
+	Failures     *Failures      `yaml:"failures"`      // optional: each host fails and is repaired on its own (times between failures and to repair)
+}
+
+// Failures are an alternating renewal process of failures and repairs.
+type Failures struct {
+	TBF FailureDist `yaml:"tbf"` // time between failures (length of an up period)
+	TTR FailureDist `yaml:"ttr"` // time to repair (length of a down period)
+}
+
+// FailureDist is a distribution of durations for failures and repairs.
+type FailureDist struct {
+	Dist   string         `yaml:"dist"`   // exponential (mean), weibull (shape + mean or scale), lognormal (sigma + median or mean), constant (value)
+	Mean   units.Duration `yaml:"mean"`   // exponential, weibull, lognormal
+	Shape  float64        `yaml:"shape"`  // weibull k
+	Scale  units.Duration `yaml:"scale"`  // weibull λ
+	Median units.Duration `yaml:"median"` // lognormal e^μ
+	Sigma  float64        `yaml:"sigma"`  // lognormal σ
+	Value  units.Duration `yaml:"value"`  // constant
 }
 
 // Workload lists the sources of jobs.
@@ -80,6 +104,9 @@ type SyntheticSource struct {
 type Scheduler struct {
 	Queue     string `yaml:"queue"`     // queue discipline (default "fcfs")
 	Placement string `yaml:"placement"` // placement policy: first-fit, best-fit (default), worst-fit, random
+	// MaxRetries is how many times a job's tasks may be killed by host failures and resubmitted;
+	// the next kill fails the job (default 3).
+	MaxRetries int `yaml:"max_retries"`
 }
 
 // SLO sets the service-level objectives that jobs are scored against.

@@ -7,8 +7,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dcsim/dcsim/models/failure"
 	"github.com/dcsim/dcsim/models/power"
 	"github.com/dcsim/dcsim/models/trace/formats"
+	"github.com/dcsim/dcsim/models/units"
 	"github.com/dcsim/dcsim/models/workload"
 )
 
@@ -83,6 +85,23 @@ func (s *Scenario) Validate() error {
 	case !fromTrace && len(cl.HostGroups) == 0:
 		c.errf("cluster.host_groups", "at least one host group is required")
 	}
+	if cl.RackFailures != nil {
+		c.failures("cluster.rack_failures", *cl.RackFailures)
+	}
+	if cl.FailuresFromTrace {
+		if !fromTrace {
+			c.errf("cluster.failures_from_trace", "needs cluster.from_trace (the trace whose machine removals are replayed)")
+		} else {
+			for _, t := range s.Workload.Traces {
+				if t.Name == cl.FromTrace && t.Format != "" && t.Format != "google2011" {
+					c.errf("cluster.failures_from_trace", "trace %q is %s; machine removals are replayed from google2011 traces", t.Name, t.Format)
+				}
+			}
+		}
+	}
+	if s.Scheduler.MaxRetries < 0 {
+		c.errf("scheduler.max_retries", "must be >= 0, got %d", s.Scheduler.MaxRetries)
+	}
 	groups := map[string]string{}
 	for i, g := range cl.HostGroups {
 		p := fmt.Sprintf("cluster.host_groups[%d]", i)
@@ -110,6 +129,9 @@ func (s *Scenario) Validate() error {
 			c.errf(p+".boot_time", "must be >= 0, got %s", g.BootTime)
 		}
 		c.oneOf(p+".initial_state", "initial_state", g.InitialState, []string{"on", "off"})
+		if g.Failures != nil {
+			c.failures(p+".failures", *g.Failures)
+		}
 		c.power(p+".power", g.Power)
 	}
 
@@ -246,6 +268,32 @@ func (c *checker) trace(p string, i int, tr TraceSource, sources map[string]stri
 	if tr.Jobs < 0 {
 		c.errf(p+".jobs", "must be >= 0, got %d", tr.Jobs)
 	}
+}
+
+// failures checks a failure process's two distributions.
+func (c *checker) failures(p string, f Failures) {
+	for _, d := range []struct {
+		key string
+		d   FailureDist
+	}{{"tbf", f.TBF}, {"ttr", f.TTR}} {
+		if d.d.Dist == "" {
+			c.errf(p+"."+d.key, "required: a distribution, e.g. {dist: exponential, mean: 30d}")
+			continue
+		}
+		if err := d.d.Spec().Validate(); err != nil {
+			c.errf(p+"."+d.key, "%v", err)
+		}
+	}
+}
+
+// Spec is the failure.Dist of d (durations in seconds).
+func (d FailureDist) Spec() failure.Dist {
+	s := func(x units.Duration) float64 { return float64(x) / float64(units.Second) }
+	fd := failure.Dist{Kind: d.Dist, MeanS: s(d.Mean), Shape: d.Shape, ScaleS: s(d.Scale), Sigma: d.Sigma, MedianS: s(d.Median)}
+	if strings.EqualFold(d.Dist, failure.KindConstant) {
+		fd.MeanS = s(d.Value)
+	}
+	return fd
 }
 
 func (c *checker) nonNeg(path string, v float64) {

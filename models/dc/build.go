@@ -24,6 +24,8 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 		PUE:           sc.Cost.PUE,
 		USDPerKWh:     sc.Cost.EnergyUSDPerKWh,
 		CarbonGPerKWh: sc.Cost.CarbonGPerKWh,
+		MaxRetries:    sc.Scheduler.MaxRetries,
+		RackFailures:  failureDists(sc.Cluster.RackFailures),
 		HostInterval:  sim.Time(sc.Output.HostInterval),
 	}
 	if f := sc.Fleet; f != nil {
@@ -44,6 +46,7 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 			LifetimeUS: int64(g.Lifetime),
 			BootUS:     int64(g.BootTime),
 			Off:        g.InitialState == "off",
+			Failures:   failureDists(g.Failures),
 		})
 	}
 	for _, w := range sc.Workload.Synthetic {
@@ -68,6 +71,14 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 		cfg.Groups = groups
 	}
 	return cfg, nil
+}
+
+// failureDists converts a scenario's failure distributions (nil stays nil).
+func failureDists(f *scenarios.Failures) *FailureDists {
+	if f == nil {
+		return nil
+	}
+	return &FailureDists{TBF: f.TBF.Spec(), TTR: f.TTR.Spec()}
 }
 
 // groupsFromTrace makes the cluster of the trace called name: one host group per distinct

@@ -17,6 +17,7 @@ const (
 	evSample                // host time-series interval boundary
 	evDeliver               // A job dispatched by the router reaches the cell; B = inbox slot
 	evDone                  // router: a cell reports a finished job; A = cell, B = its CPU demand (millicores × tasks)
+	evFailure               // a host fails or is repaired; A = host (the event is the cell's failure process's next)
 )
 
 type job struct {
@@ -39,8 +40,10 @@ type job struct {
 	enqueued   int32 // tasks pushed to the queue so far (DAG jobs: the next task's index)
 	traceJob   string
 	traceTask  string
-	stages     []stage // DAG jobs only
-	running    int32   // head of the job's list of running tasks (slots of cell.run), -1 if none
+	stages     []stage  // DAG jobs only
+	running    int32    // head of the job's list of running tasks (slots of cell.run), -1 if none
+	retries    int32    // tasks killed by host failures
+	runtime    sim.Time // run time of a uniform job's tasks (for resubmitting a killed gang)
 }
 
 // runTask is a running task: its job, stage and host, when it started and its end event. Each
@@ -51,6 +54,7 @@ type runTask struct {
 	hPrev, hNext     int32 // host list
 	jPrev, jNext     int32 // job list
 	start            sim.Time
+	runtime          sim.Time
 	end              sim.EventID
 	demand           models.Resources
 }
@@ -67,7 +71,7 @@ type stage struct {
 func newJob(js *jobSpec) job {
 	j := job{id: js.id, source: js.source, gang: js.gang, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
 		host: -1, demand: js.demand, submit: js.submit, start: -1, deadline: js.deadline, maxRuntime: js.maxRuntime,
-		estimate: js.estimate, live: true, traceJob: js.traceJob, traceTask: js.traceTask, running: -1}
+		estimate: js.estimate, live: true, traceJob: js.traceJob, traceTask: js.traceTask, running: -1, runtime: js.runtime0}
 	if js.stages != nil {
 		j.stages = make([]stage, len(js.stages))
 		for i := range js.stages {
@@ -111,6 +115,12 @@ type stats struct {
 	finished      int64
 	rejected      int64
 	unfinished    int64
+	failed        int64
+	hostFailures  int64
+	taskRetries   int64
+	lostCoreUS    float64 // core·µs of work lost to killed tasks
+	downUS        int64   // host·µs down
+	hostUS        int64   // host·µs in the run (hosts × end)
 	sloViolations int64
 	bsldSum       float64
 	cpuArea       float64
@@ -182,7 +192,9 @@ type cell struct {
 	intervalStart sim.Time
 	nextSample    sim.Time
 	sampling      bool
-	nextJobID     int64 // single-cluster runs: the last job id drawn
+	background    int       // pending events that do not keep the run alive (host samples, failures)
+	fail          *failures // nil without failures
+	nextJobID     int64     // single-cluster runs: the last job id drawn
 	st            stats
 	_             [64]byte
 }
@@ -227,6 +239,13 @@ func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
 	c.placer.Init(c.hosts, randFor(s.cfg.Seed, name))
 	if s.opt.Hosts != nil {
 		c.nextSample = s.cfg.HostInterval
+	}
+	if c.fail, err = newFailures(c, &s.cfg, idx); err != nil {
+		return nil, err
+	}
+	if c.fail != nil {
+		c.track = true
+		c.scheduleFailure()
 	}
 	return c, nil
 }
@@ -318,6 +337,9 @@ func (c *cell) handle(ev sim.Event) {
 	if !c.sampling && c.hostSink != nil && ev.Kind != evSample {
 		c.catchUpSampling(now)
 	}
+	if c.fail != nil && c.fail.paused && ev.Kind != evFailure {
+		c.catchUpFailures(now)
+	}
 	switch ev.Kind {
 	case evArrival:
 		src := c.sources[ev.A]
@@ -347,13 +369,17 @@ func (c *cell) handle(ev sim.Event) {
 			c.taskEnd(ev.A, int32(ev.B), int32(ev.B>>32))
 		}
 	case evSample:
+		c.background--
 		c.flushInterval(now, true)
 		c.nextSample = now + c.s.cfg.HostInterval
-		if c.eng.Pending() > 0 {
+		if c.eng.Pending() > c.background {
 			c.eng.Schedule(c.nextSample, evSample, 0, 0)
+			c.background++
 		} else {
 			c.sampling = false
 		}
+	case evFailure:
+		c.handleFailure(now)
 	}
 }
 
@@ -365,6 +391,7 @@ func (c *cell) catchUpSampling(now sim.Time) {
 		c.nextSample += c.s.cfg.HostInterval
 	}
 	c.eng.Schedule(c.nextSample, evSample, 0, 0)
+	c.background++
 	c.sampling = true
 }
 
@@ -421,6 +448,11 @@ func (c *cell) schedule() {
 		}
 		if e.Ref == c.blockedRef && e.Index == c.blockedIdx && c.releases == c.blockedAt {
 			return
+		}
+		if jp := &c.jobs[e.Ref]; !jp.live || jp.id != e.Job { // a task of a job that failed meanwhile
+			c.queue.PopFront()
+			c.queueChange(c.eng.Now(), -1)
+			continue
 		}
 		if c.jobs[e.Ref].gang {
 			if !c.startGang(&e) {
@@ -502,6 +534,7 @@ func (c *cell) startTask(e *policy.Entry, h int32) {
 	if c.track {
 		ri := c.addRunning(e.Ref, e.Stage, h, now, e.Demand)
 		c.run[ri].end = c.eng.After(e.Runtime, evTaskEnd, h, int64(ri))
+		c.run[ri].runtime = e.Runtime
 	} else {
 		c.eng.After(e.Runtime, evTaskEnd, h, int64(e.Ref)|int64(e.Stage)<<32)
 	}
@@ -626,7 +659,7 @@ func (c *cell) endJob(ji int32, status string, now sim.Time) {
 			Tasks: jp.ntasks, CPUMilli: jp.demand.CPU, MemBytes: jp.demand.Mem, GPUs: int32(jp.demand.GPU),
 			SubmitUS: int64(jp.submit), StartUS: int64(jp.start), EndUS: int64(end), RuntimeUS: int64(jp.maxRuntime),
 			DeadlineUS: int64(jp.deadline), Status: status, HostID: host, Cell: c.idx, SLOViolated: violated,
-			TraceJob: jp.traceJob, TraceTask: jp.traceTask}
+			TraceJob: jp.traceJob, TraceTask: jp.traceTask, Retries: jp.retries}
 		if err := c.jobSink.Write(&c.row); err != nil && c.err == nil {
 			c.err = err
 		}
@@ -636,8 +669,8 @@ func (c *cell) endJob(ji int32, status string, now sim.Time) {
 }
 
 // account adds a job in its terminal state to the totals and reports whether it violated the
-// SLO: it waited longer than maxWait (or, never started, has been waiting longer), or missed
-// its deadline. Rejected jobs are counted apart and are not SLO violations.
+// SLO: it waited longer than maxWait (or, never started, has been waiting longer), missed its
+// deadline, or failed. Rejected jobs are counted apart and are not SLO violations.
 func (st *stats) account(jp *job, status string, now, maxWait sim.Time) bool {
 	violated := false
 	switch status {
@@ -650,13 +683,16 @@ func (st *stats) account(jp *job, status string, now, maxWait sim.Time) bool {
 		return false
 	case results.StatusUnfinished:
 		st.unfinished++
+	case results.StatusFailed:
+		st.failed++
+		violated = true
 	}
 	if jp.start >= 0 {
 		w := int64(jp.start - jp.submit)
 		st.waits = append(st.waits, w)
-		violated = sim.Time(w) > maxWait
+		violated = violated || sim.Time(w) > maxWait
 	} else {
-		violated = now-jp.submit > maxWait
+		violated = violated || now-jp.submit > maxWait
 	}
 	if jp.deadline >= 0 && now > jp.deadline {
 		violated = true
@@ -730,6 +766,10 @@ func (c *cell) finish(end sim.Time) {
 		c.endJob(ji, results.StatusUnfinished, end)
 	}
 	c.st.energyUSD = c.st.energyJ / 3.6e6 * c.price
+	c.st.hostUS = int64(len(c.hosts)) * int64(end)
+	if c.fail != nil {
+		c.st.downUS = c.fail.downUSAt(end)
+	}
 	c.st.events = int64(c.eng.Events())
 	c.st.end = end
 }

@@ -15,6 +15,7 @@ import (
 	"strconv"
 
 	"github.com/dcsim/dcsim/models"
+	"github.com/dcsim/dcsim/models/failure"
 	"github.com/dcsim/dcsim/models/power"
 	"github.com/dcsim/dcsim/models/workload"
 	"github.com/dcsim/dcsim/results"
@@ -55,7 +56,8 @@ type Group struct {
 	CapexUSD   float64
 	LifetimeUS int64
 	BootUS     int64
-	Off        bool // hosts start off
+	Off        bool          // hosts start off
+	Failures   *FailureDists // nil: the group's hosts fail only with their rack
 }
 
 // Source is a synthetic job source.
@@ -92,6 +94,13 @@ type Config struct {
 	HostInterval  sim.Time
 	Fleet         *FleetConfig // nil: a single cluster
 	Traces        []TraceConfig
+	// RackFailures fail whole racks (HostsPerRack hosts) at once; nil: none. Groups[i].Failures
+	// fail hosts one by one.
+	RackFailures *FailureDists
+	// FailureTrace replays recorded machine removals and additions as failures and repairs.
+	FailureTrace []failure.TraceRecord
+	// MaxRetries is how many times a job's tasks may be killed by failures and resubmitted.
+	MaxRetries int
 }
 
 // FleetConfig replicates the cluster into Cells cells behind a router.
@@ -432,6 +441,12 @@ func (s *Sim) result(ps *sim.ParallelStats) *Result {
 		t.finished += st.finished
 		t.rejected += st.rejected
 		t.unfinished += st.unfinished
+		t.failed += st.failed
+		t.hostFailures += st.hostFailures
+		t.taskRetries += st.taskRetries
+		t.lostCoreUS += st.lostCoreUS
+		t.downUS += st.downUS
+		t.hostUS += st.hostUS
 		t.sloViolations += st.sloViolations
 		t.bsldSum += st.bsldSum
 		t.cpuArea += st.cpuArea
@@ -458,6 +473,11 @@ func (s *Sim) result(ps *sim.ParallelStats) *Result {
 	sum.Scenario, sum.Seed = s.cfg.Scenario, s.cfg.Seed
 	sum.JobsSubmitted, sum.JobsFinished, sum.JobsRejected, sum.JobsUnfinished = t.submitted, t.finished, t.rejected, t.unfinished
 	sum.SLOViolations = t.sloViolations
+	sum.JobsFailed, sum.HostFailures, sum.TaskRetries = t.failed, t.hostFailures, t.taskRetries
+	sum.LostCoreHours = t.lostCoreUS / 3.6e9
+	if t.hostUS > 0 {
+		sum.Unavailability = float64(t.downUS) / float64(t.hostUS)
+	}
 	if n := len(t.waits); n > 0 {
 		var tot float64
 		for _, w := range t.waits {
