@@ -8,6 +8,7 @@
 // # Files
 //
 // Each file is one table of one cell (collection_events, instance_events, machine_events),
+// or one shard of it (a large table exports as instance_events-000000000000.json.gz, ...),
 // one JSON object a line, gzip'd (recognised by its magic bytes) or plain. Export them
 // sorted, e.g. `SELECT * FROM clusterdata_2019_a.instance_events ORDER BY time, type`: a
 // table's own export has no order, and ordering ties by type puts SUBMIT before SCHEDULE
@@ -100,39 +101,48 @@
 //
 // # Jobs
 //
-// [NewSource] turns an instance_events file into a [trace.Source]: one [trace.Job] per
-// attempt that both started (SCHEDULE) and ended (terminal event, whatever its type):
+// [NewSource] turns instance events into a [trace.Source]: one [trace.Job] per attempt that
+// both started (SCHEDULE) and ended (terminal event, whatever its type: the trace's record
+// of how long the attempt held its machine):
 //
 //   - ID is the collection id in decimal, Tenant the collection's user (from
-//     Options.CollectionEvents; "" without it), Priority the attempt's priority, Line the
-//     line of the attempt's first event;
+//     collection_events, see Options.CollectionEvents; "" without it), Priority the
+//     attempt's priority, Line the line of the attempt's first event (0 when the input is
+//     several files);
 //   - one Task: Name the instance index in decimal, Instances 1, CPUMilli =
 //     round(cpus × Units.CPUMilliPerUnit) but at least 1, MemBytes = round(memory ×
 //     Units.MemBytesPerUnit) (0 when memory is never given), RuntimeUS = end − schedule
 //     but at least 1, RequestedUS −1 (unknown);
 //   - SubmitUS is the attempt's SUBMIT time, or its SCHEDULE time when its SUBMIT is not in
-//     the file. A SUBMIT at time 0 (before the window) stays 0.
+//     the input. A SUBMIT at time 0 (before the window) stays 0.
 //
-// The other attempts are skipped, their events counted in Report.Skipped under: "alloc
-// set instance" (collection_type 1: a reservation, not work), "still pending at end of
-// file", "still running at end of file", "never scheduled" (ended while pending),
-// "scheduled before trace (time 0)" (its true start is unknown), "ended after trace (time
-// 2^63-1)", "no resource request" (cpus never given) and "resource request out of range"
-// (a scaled figure of 2^62 or more); orphan terminal and update events are counted under
-// "orphan event (no open attempt)", and with Options.SkipBad malformed lines under
-// "malformed line". So Report.Records (events read, plus skipped lines) = the events of
-// the returned jobs + Report.SkippedTotal().
+// The input is an instance_events file or a folder of one cell's export: its
+// instance_events shards are read in name order as one stream (times must not go back
+// from one shard to the next), and its collection_events, if any, give the users.
+//
+// Report.Records counts the events read (plus the malformed lines skipped under
+// Options.SkipBad). Report.Skipped counts the attempts left out, by reason: alloc
+// instances (collection_type 1: reservations, not work), still pending or still running at
+// the end of the input, never scheduled (ended while pending), scheduled before the trace
+// window (time 0: the true start is unknown), ending after it (time 2^63−1), without a
+// CPU request, and with a scaled request of 2^62 or more; and the malformed lines skipped.
+// So Stats.Attempts = Report.Jobs + the skipped attempts. Report.Notes count the orphan
+// terminal and update events (part of no attempt), and among the jobs: attempts whose
+// SUBMIT precedes the input, those submitted at time 0, those without a memory request,
+// those with run time 0, and the jobs by terminal event type.
 //
 // An attempt's run time is known only at its end, long after its submit, so the Source
-// assembles the whole file on the first Next and then streams the jobs sorted by
+// assembles the whole input on the first Next and then streams the jobs sorted by
 // (SubmitUS, collection id, instance index): memory is about 100 bytes per replayable
-// attempt, plus the attempts open at any one time.
+// attempt, plus about 150 bytes per attempt open at any one time while reading.
 //
 // Units: [DefaultUnits] takes normalised 1.0 as 64 cores (64,000 millicores) and 256 GiB.
 // Google does not publish the largest machine's size, so these are assumptions, which a
 // scenario overrides through Options.Units (zero fields keep the defaults).
 //
-// [Machines] returns the cell's machines: every machine ADDed, with its last known
-// capacity (ADD and UPDATE set the figures they carry), in increasing machine id order;
-// machines whose CPU or memory capacity is never given are counted and left out.
+// [Machines] returns the cell's machines (from a machine_events file, or the
+// machine_events shards of a folder): every machine ADDed, with its last known capacity
+// (ADD and UPDATE set the figures they carry), in increasing machine id order, removed
+// ones included; machines whose CPU or memory capacity is never given are counted in
+// MachineStats and left out.
 package google2019

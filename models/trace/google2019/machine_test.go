@@ -138,4 +138,11 @@ func TestSourceFolder(t *testing.T) {
 	defer src.Close()
 	_, _, err = drain(t, src)
 	checkErr(t, err, filepath.Join(dir, "instance_events", "part-2.jsonl")+`:10: field "time": invalid integer "x"`)
+	// Skipped under SkipBad, whichever shard it is in.
+	src, _ = NewSource(dir, Options{SkipBad: true})
+	defer src.Close()
+	jobs, rep, err = drain(t, src)
+	if err != nil || len(jobs) != 3 || rep.Records != 19 || rep.SkippedTotal() != 4 {
+		t.Fatalf("skipping: %v, %d jobs, report %+v", err, len(jobs), rep)
+	}
 }

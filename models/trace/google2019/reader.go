@@ -297,7 +297,8 @@ func (f *fields) str(name string, v jvalue) string {
 	return f.lr.intern.String(f.lr.buf)
 }
 
-// resources parses a {"cpus": x, "memory": y} object; other keys are ignored.
+// resources parses a {"cpus": x, "memory": y} object; other keys are ignored. An error
+// names the nested field ("resource_request.cpus").
 func (f *fields) resources(name string, v jvalue) (r Resources) {
 	if f.err != nil || v.kind == kindNull {
 		return r
@@ -309,17 +310,23 @@ func (f *fields) resources(name string, v jvalue) (r Resources) {
 	f.lr.nested = members(v, f.lr.nested[:0])
 	for i := range f.lr.nested {
 		m := &f.lr.nested[i]
-		switch string(f.key(m)) {
+		key := f.key(m)
+		switch string(key) {
 		case "cpus":
-			r.CPUs, r.HasCPUs = f.number(name+".cpus", m.val)
+			r.CPUs, r.HasCPUs = f.number(name, m.val)
 		case "memory":
-			r.Memory, r.HasMemory = f.number(name+".memory", m.val)
+			r.Memory, r.HasMemory = f.number(name, m.val)
+		}
+		if f.err != nil {
+			f.err.Field += "." + string(key)
+			return r
 		}
 	}
 	return r
 }
 
-// ints parses an array of integers in [lo, hi]; nil for null or an empty array.
+// ints parses an array of integers in [lo, hi]; nil for null or an empty array. An error
+// names the element ("start_after_collection_ids[2]").
 func (f *fields) ints(name string, v jvalue, lo, hi int64) []int64 {
 	if f.err != nil || v.kind == kindNull {
 		return nil
@@ -334,8 +341,9 @@ func (f *fields) ints(name string, v jvalue, lo, hi int64) []int64 {
 	}
 	out := make([]int64, 0, len(f.lr.elems))
 	for i, e := range f.lr.elems {
-		n, has := f.integer(name+"["+strconv.Itoa(i)+"]", e, lo, hi)
+		n, has := f.integer(name, e, lo, hi)
 		if f.err != nil {
+			f.err.Field += "[" + strconv.Itoa(i) + "]"
 			return nil
 		}
 		if has {

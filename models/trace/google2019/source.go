@@ -86,10 +86,9 @@ type source struct {
 	loaded bool
 	err    error
 	closed bool
-	// Counts of the assembly, kept for the report and the tests' accounting checks.
-	jobEvents, skippedAttempts, malformed int64
-	orphanStarts, atZero, noMem, zeroRun int64
-	ends                                 [NumEventTypes]int64
+	// Counts for the report.
+	malformed, orphanStarts, atZero, noMem, zeroRun int64
+	ends                                            [NumEventTypes]int64
 }
 
 // NewSource returns a trace.Source of the instance events at path: an instance_events file
@@ -267,7 +266,6 @@ func (s *source) take(a *Attempt) {
 	}
 	if reason != "" {
 		s.rep.Skip(reason, 1)
-		s.skippedAttempts++
 		return
 	}
 	submit := a.SubmitUS
@@ -285,7 +283,6 @@ func (s *source) take(a *Attempt) {
 		s.zeroRun++
 	}
 	s.ends[a.EndType]++
-	s.jobEvents += a.Events
 	line := int64(0)
 	if s.lines {
 		line = int64(a.Line)
