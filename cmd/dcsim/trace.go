@@ -187,9 +187,9 @@ func printReport(w io.Writer, f formats.Format, path string, r trace.Report, too
 	fmt.Fprintf(w, "%s (%s)\n", path, f.Name)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  records read\t%d\n", r.Records)
-	if r.Requests > 0 || f.Open == nil {
+	if r.Requests > 0 {
 		fmt.Fprintf(tw, "  requests\t%d\n", r.Requests)
-	} else {
+	} else if f.Open != nil {
 		fmt.Fprintf(tw, "  jobs\t%d\n", r.Jobs)
 		fmt.Fprintf(tw, "  tasks\t%d (%d instances)\n", r.Tasks, r.Instances)
 	}

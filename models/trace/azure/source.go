@@ -162,3 +162,51 @@ func InspectLLM(path string) (trace.Report, error) {
 	rep.Note(NoteOutTokens, out)
 	return rep, nil
 }
+
+// Notes of InspectCPU.
+const (
+	NoteCPUVMs  = "VMs with readings"
+	NoteCPUMean = "mean of avgcpu, percent (rounded)"
+	NoteCPUP95  = "readings with maxcpu >= 95 percent"
+)
+
+// InspectCPU reads a vm_cpu_readings file (per-VM CPU utilization every 5 minutes: the usage
+// time series of the VM trace) and reports readings, VMs, span and mean utilization. The
+// replay reserves each VM's cores for its lifetime, as a cloud does, so readings are
+// reported, not replayed.
+func InspectCPU(path string) (trace.Report, error) {
+	rep := trace.NewReport("azure-vm-cpu")
+	r, c, err := OpenCPUReadings(path)
+	if err != nil {
+		return rep, err
+	}
+	defer c.Close()
+	vms := map[string]struct{}{}
+	var sum float64
+	var hot int64
+	for {
+		q, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return rep, fmt.Errorf("%w: %v", trace.ErrBadInput, err)
+		}
+		if rep.Records == 0 || q.TimeS*1e6 < rep.FirstSubmitUS {
+			rep.FirstSubmitUS = q.TimeS * 1e6
+		}
+		rep.LastSubmitUS = max(rep.LastSubmitUS, q.TimeS*1e6)
+		rep.Records++
+		vms[q.VMID] = struct{}{}
+		sum += q.AvgCPU
+		if q.MaxCPU >= 95 {
+			hot++
+		}
+	}
+	rep.Note(NoteCPUVMs, int64(len(vms)))
+	if rep.Records > 0 {
+		rep.Note(NoteCPUMean, int64(math.Round(sum/float64(rep.Records))))
+	}
+	rep.Note(NoteCPUP95, hot)
+	return rep, nil
+}

@@ -94,6 +94,8 @@ var registry = []Format{
 	{Name: "azure-vm", About: "Azure VM trace 2017/2019: a vmtable file", Match: has("vmtable"),
 		Open:     func(p string, o Options) (trace.Source, error) { return azure.NewVMSource(p, o.Units) },
 		Defaults: azure.DefaultUnits},
+	{Name: "azure-vm-cpu", About: "Azure VM trace 2017/2019 CPU readings, 5-minute per-VM utilization (usage series; inspect only)",
+		Match: has("vm_cpu_readings", "cpu_readings"), Inspect: azure.InspectCPU},
 	{Name: "azure-functions", About: "Azure Functions 2019 per-minute invocations (request-level; inspect only)",
 		Match: has("invocations_per_function", "azure-functions"), Inspect: azure.InspectFunctions},
 	{Name: "azure-llm", About: "Azure LLM inference 2023 requests (request-level; inspect only)",

@@ -52,3 +52,9 @@ func TestRegistry(t *testing.T) {
 		t.Errorf("Lookup(nope) = %v", err)
 	}
 }
+
+func TestGuessCPUReadings(t *testing.T) {
+	if f, err := Guess("azure-vm-2017/vm_cpu_readings/vm_cpu_readings-file-1-of-125.csv.gz"); err != nil || f.Name != "azure-vm-cpu" {
+		t.Errorf("Guess = %q, %v", f.Name, err)
+	}
+}
