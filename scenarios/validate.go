@@ -290,7 +290,7 @@ func (c *checker) failures(p string, f Failures) {
 func (d FailureDist) Spec() failure.Dist {
 	s := func(x units.Duration) float64 { return float64(x) / float64(units.Second) }
 	fd := failure.Dist{Kind: d.Dist, MeanS: s(d.Mean), Shape: d.Shape, ScaleS: s(d.Scale), Sigma: d.Sigma, MedianS: s(d.Median)}
-	if strings.EqualFold(d.Dist, failure.KindConstant) {
+	if strings.EqualFold(d.Dist, failure.KindConstant) && d.Value != 0 {
 		fd.MeanS = s(d.Value)
 	}
 	return fd

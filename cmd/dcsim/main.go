@@ -226,6 +226,10 @@ func printSummary(w io.Writer, o *runner.Output) {
 	} else {
 		row("CPU / memory utilization", fmt.Sprintf("%.1f%% / %.1f%%", 100*s.CPUUtilization, 100*s.MemUtilization))
 	}
+	if s.HostFailures > 0 {
+		row("host failures / task retries", fmt.Sprintf("%d / %d (%d jobs failed, %.1f core-h lost, unavailability %.2f%%)",
+			s.HostFailures, s.TaskRetries, s.JobsFailed, s.LostCoreHours, 100*s.Unavailability))
+	}
 	row("IT energy", fmt.Sprintf("%.1f kWh (facility %.1f kWh)", s.EnergyKWh, s.FacilityEnergyKWh))
 	row("cost", fmt.Sprintf("%.2f USD (capex %.2f, energy %.2f)", s.CostUSD, s.CapexUSD, s.EnergyUSD))
 	row("carbon", fmt.Sprintf("%.1f kg CO2e", s.CarbonKg))

@@ -1,7 +1,16 @@
 package dc
 
 import (
+	"cmp"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"github.com/dcsim/dcsim/models/failure"
+	"github.com/dcsim/dcsim/models/trace/google2011"
 
 	"github.com/dcsim/dcsim/models"
 	"github.com/dcsim/dcsim/models/power"
@@ -64,13 +73,96 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 				MaxJobs: tr.Jobs, Seed: sc.Seed}})
 	}
 	if name := sc.Cluster.FromTrace; name != "" {
-		groups, err := groupsFromTrace(cfg, name)
+		groups, hostOf, err := groupsFromTrace(cfg, name)
 		if err != nil {
 			return Config{}, err
 		}
 		cfg.Groups = groups
+		if sc.Cluster.FailuresFromTrace {
+			var tc *TraceConfig
+			for i := range cfg.Traces {
+				if cfg.Traces[i].Name == name {
+					tc = &cfg.Traces[i]
+				}
+			}
+			if cfg.FailureTrace, err = machineRemovals(tc.Path, hostOf); err != nil {
+				return Config{}, fmt.Errorf("%w: cluster.failures_from_trace: %v", ErrInput, err)
+			}
+			cfg.FailureTraceOf = name
+		}
 	}
 	return cfg, nil
+}
+
+// machineRemovals reads the Google 2011 machine_events beside path and returns, on the trace's
+// clock, every REMOVE and the ADD that brings a removed machine back, for the machines of hostOf
+// (machine id → host index). A machine's first ADD is its arrival, not a repair, and is left out
+// (every host is up at time 0); UPDATEs are left out.
+func machineRemovals(path string, hostOf map[string]int32) ([]failure.TraceRecord, error) {
+	dir := path
+	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
+		dir = filepath.Dir(filepath.Dir(path))
+	}
+	files, err := google2011.TaskFiles(filepath.Join(dir, "machine_events"))
+	if err != nil {
+		return nil, err
+	}
+	removed := map[int32]bool{}
+	var recs []failure.TraceRecord
+	for _, f := range files {
+		r, err := google2011.OpenMachineEvents(f)
+		if err != nil {
+			return nil, err
+		}
+		for {
+			e, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				r.Close()
+				return nil, err
+			}
+			h, ok := hostOf[strconv.FormatInt(e.MachineID, 10)]
+			if !ok {
+				continue
+			}
+			switch {
+			case e.Type == 1 && !removed[h]:
+				removed[h] = true
+				recs = append(recs, failure.TraceRecord{Time: sim.Time(e.TimeUS), Host: h, Removed: true})
+			case e.Type == 0 && removed[h]:
+				removed[h] = false
+				recs = append(recs, failure.TraceRecord{Time: sim.Time(e.TimeUS), Host: h})
+			}
+		}
+		r.Close()
+	}
+	return recs, nil
+}
+
+// shiftFailureTrace moves trace-clock records to the replay's clock (time 0 = origin): hosts
+// removed at origin start down (a removal at 0), earlier changes are folded into that state, and
+// later ones are shifted.
+func shiftFailureTrace(recs []failure.TraceRecord, origin int64) []failure.TraceRecord {
+	downAtOrigin := map[int32]bool{}
+	var out []failure.TraceRecord
+	for _, r := range recs {
+		if int64(r.Time) <= origin {
+			downAtOrigin[r.Host] = r.Removed
+			continue
+		}
+		r.Time -= sim.Time(origin)
+		out = append(out, r)
+	}
+	var first []failure.TraceRecord
+	for h, down := range downAtOrigin {
+		if down {
+			first = append(first, failure.TraceRecord{Time: 0, Host: h, Removed: true})
+		}
+	}
+	slices.SortFunc(first, func(a, b failure.TraceRecord) int { return cmp.Compare(a.Host, b.Host) })
+	return append(first, out...)
 }
 
 // failureDists converts a scenario's failure distributions (nil stays nil).
@@ -85,7 +177,7 @@ func failureDists(f *scenarios.Failures) *FailureDists {
 // machine capacity, in order of first appearance, named "<template>-<k>" (template: the
 // scenario's one host group, whose power, cost and boot parameters every group takes, and
 // whose CPU and memory stand in for capacities the trace does not give).
-func groupsFromTrace(cfg Config, name string) ([]Group, error) {
+func groupsFromTrace(cfg Config, name string) ([]Group, map[string]int32, error) {
 	var tc *TraceConfig
 	for i := range cfg.Traces {
 		if cfg.Traces[i].Name == name {
@@ -93,27 +185,28 @@ func groupsFromTrace(cfg Config, name string) ([]Group, error) {
 		}
 	}
 	if tc == nil {
-		return nil, fmt.Errorf("cluster.from_trace: no trace named %q", name)
+		return nil, nil, fmt.Errorf("cluster.from_trace: no trace named %q", name)
 	}
 	f, err := formats.Lookup(tc.Format)
 	if err != nil {
-		return nil, fmt.Errorf("%w: cluster.from_trace: %v", ErrInput, err)
+		return nil, nil, fmt.Errorf("%w: cluster.from_trace: %v", ErrInput, err)
 	}
 	if f.Machines == nil {
-		return nil, fmt.Errorf("%w: cluster.from_trace: format %s carries no machines; list host_groups instead", ErrInput, f.Name)
+		return nil, nil, fmt.Errorf("%w: cluster.from_trace: format %s carries no machines; list host_groups instead", ErrInput, f.Name)
 	}
 	ms, err := f.Machines(tc.Path, formats.Options{Units: tc.Units})
 	if err != nil {
-		return nil, fmt.Errorf("%w: cluster.from_trace %q: %v", ErrInput, name, err)
+		return nil, nil, fmt.Errorf("%w: cluster.from_trace %q: %v", ErrInput, name, err)
 	}
 	if len(ms) == 0 {
-		return nil, fmt.Errorf("%w: cluster.from_trace %q: the trace describes no machines (e.g. an SWF log without MaxProcs)", ErrInput, name)
+		return nil, nil, fmt.Errorf("%w: cluster.from_trace %q: the trace describes no machines (e.g. an SWF log without MaxProcs)", ErrInput, name)
 	}
 	if len(cfg.Groups) != 1 {
-		return nil, fmt.Errorf("cluster.from_trace: want one template host group, got %d", len(cfg.Groups))
+		return nil, nil, fmt.Errorf("cluster.from_trace: want one template host group, got %d", len(cfg.Groups))
 	}
 	tmpl := cfg.Groups[0]
 	var groups []Group
+	var group []int32 // group of each machine
 	at := map[models.Resources]int{}
 	for _, m := range ms {
 		c := models.Resources{CPU: m.CPUMilli, Mem: m.MemBytes, GPU: m.GPUs}
@@ -124,7 +217,7 @@ func groupsFromTrace(cfg Config, name string) ([]Group, error) {
 			c.Mem = tmpl.Cap.Mem
 		}
 		if c.CPU <= 0 || c.Mem <= 0 {
-			return nil, fmt.Errorf("%w: cluster.from_trace %q: machine %s has no CPU or memory size; give them in cluster.host_groups[0] (cpu, memory)", ErrInput, name, m.ID)
+			return nil, nil, fmt.Errorf("%w: cluster.from_trace %q: machine %s has no CPU or memory size; give them in cluster.host_groups[0] (cpu, memory)", ErrInput, name, m.ID)
 		}
 		i, ok := at[c]
 		if !ok {
@@ -135,6 +228,17 @@ func groupsFromTrace(cfg Config, name string) ([]Group, error) {
 			groups = append(groups, g)
 		}
 		groups[i].Count++
+		group = append(group, int32(i))
 	}
-	return groups, nil
+	// Hosts are laid out group by group, machines in order within a group.
+	base := make([]int32, len(groups)+1)
+	for i, g := range groups {
+		base[i+1] = base[i] + int32(g.Count)
+	}
+	hostOf := make(map[string]int32, len(ms))
+	for k, m := range ms {
+		hostOf[m.ID] = base[group[k]]
+		base[group[k]]++
+	}
+	return groups, hostOf, nil
 }

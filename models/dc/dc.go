@@ -99,6 +99,9 @@ type Config struct {
 	RackFailures *FailureDists
 	// FailureTrace replays recorded machine removals and additions as failures and repairs.
 	FailureTrace []failure.TraceRecord
+	// FailureTraceOf names the trace whose clock FailureTrace is on; New shifts the records to
+	// the replay's clock (that trace's origin). "" if they are on the replay's clock already.
+	FailureTraceOf string
 	// MaxRetries is how many times a job's tasks may be killed by failures and resubmitted.
 	MaxRetries int
 }
@@ -203,6 +206,14 @@ func New(cfg Config, opt Options) (*Sim, error) {
 		}
 	}
 	s.expected = max(s.expected, 0)
+	if name := cfg.FailureTraceOf; name != "" {
+		for _, ts := range s.traces {
+			if ts.cfg.Name == name {
+				origin, _ := ts.src.Origin()
+				s.cfg.FailureTrace = shiftFailureTrace(cfg.FailureTrace, origin)
+			}
+		}
+	}
 	for i := 0; i < ncells; i++ {
 		price := cfg.USDPerKWh
 		if cfg.Fleet != nil && len(cfg.Fleet.Prices) > 0 {

@@ -1,6 +1,7 @@
 package dc
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/dcsim/dcsim/models"
@@ -129,3 +130,53 @@ func TestFailuresConserveJobs(t *testing.T) {
 }
 
 func near(a, b, tol float64) bool { return a-b <= tol && b-a <= tol }
+
+func TestShiftFailureTrace(t *testing.T) {
+	S := sim.Second
+	recs := []failure.TraceRecord{
+		{Time: 1 * S, Host: 3, Removed: true}, // down before the origin, never back: down at 0
+		{Time: 2 * S, Host: 1, Removed: true}, // down and back before the origin: nothing
+		{Time: 4 * S, Host: 1},
+		{Time: 12 * S, Host: 1, Removed: true}, // after the origin (10 s): shifted
+		{Time: 15 * S, Host: 3},
+	}
+	got := shiftFailureTrace(recs, int64(10*S))
+	want := []failure.TraceRecord{{Time: 0, Host: 3, Removed: true}, {Time: 2 * S, Host: 1, Removed: true}, {Time: 5 * S, Host: 3}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestRealGoogleFailures replays the Google shard with its machine removals as failures.
+func TestRealGoogleFailures(t *testing.T) {
+	p := sharedTrace(t, "google-2011")
+	if testing.Short() {
+		t.Skip("replays a whole trace sample; skipped with -short")
+	}
+	cfg := mmcConfig(t, 1, 1, 0, 1)
+	cfg.Sources, cfg.Placement = nil, "first-fit"
+	cfg.Traces = []TraceConfig{{Name: "g", Format: "google2011", Path: p}}
+	var hostOf map[string]int32
+	var err error
+	if cfg.Groups, hostOf, err = groupsFromTrace(cfg, "g"); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.FailureTrace, err = machineRemovals(p, hostOf); err != nil {
+		t.Fatal(err)
+	}
+	cfg.FailureTraceOf, cfg.MaxRetries = "g", 3
+	s, err := New(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := r.Summary
+	if sum.HostFailures == 0 || sum.TaskRetries == 0 || sum.JobsFinished+sum.JobsFailed+sum.JobsUnfinished+sum.JobsRejected != sum.JobsSubmitted {
+		t.Errorf("summary %+v", sum)
+	}
+	t.Logf("%d removals in the machine_events, %d host failures in the replay, %d task retries, %.1f core-h lost",
+		len(cfg.FailureTrace), sum.HostFailures, sum.TaskRetries, sum.LostCoreHours)
+}

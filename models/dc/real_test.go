@@ -64,7 +64,7 @@ func replayReal(t *testing.T, tc TraceConfig, placement string) []results.JobRow
 	cfg.Sources, cfg.Placement = nil, placement
 	cfg.Groups[0].Cap = models.Resources{CPU: 1000, Mem: 4 << 30} // template: memory for hosts the trace gives none
 	cfg.Traces = []TraceConfig{tc}
-	if cfg.Groups, err = groupsFromTrace(cfg, tc.Name); err != nil {
+	if cfg.Groups, _, err = groupsFromTrace(cfg, tc.Name); err != nil {
 		t.Fatal(err)
 	}
 	sink := &rowsSink{}

@@ -131,3 +131,7 @@ func (s *Filtered) Report() Report {
 
 // Close closes the underlying source.
 func (s *Filtered) Close() error { return s.src.Close() }
+
+// Origin is the trace-clock time (µs) of the replay's time 0: the first job's submit time plus
+// the window's start. ok is false before the first job was read.
+func (s *Filtered) Origin() (us int64, ok bool) { return s.first + s.f.FromUS, s.started }

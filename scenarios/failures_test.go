@@ -1,0 +1,45 @@
+package scenarios
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dcsim/dcsim/models/units"
+)
+
+func TestFailureKeys(t *testing.T) {
+	ok := edit("      memory: 64 GiB", `      memory: 64 GiB
+      failures: {tbf: {dist: weibull, shape: 0.7, mean: 30d}, ttr: {dist: lognormal, median: 4h, sigma: 1}}
+  rack_failures: {tbf: {dist: exponential, mean: 1y}, ttr: {dist: constant, value: 2h}}`)
+	s, err := Parse("t.yaml", []byte(ok), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := s.Cluster.HostGroups[0].Failures
+	if g == nil || g.TBF.Spec().Shape != 0.7 || g.TBF.Spec().MeanS != 30*86400 || g.TTR.Spec().MedianS != 4*3600 ||
+		s.Cluster.RackFailures.TTR.Spec().MeanS != 7200 || s.Scheduler.MaxRetries != DefaultMaxRetries {
+		t.Errorf("failures %+v, racks %+v, retries %d", g, s.Cluster.RackFailures, s.Scheduler.MaxRetries)
+	}
+	if s.Cluster.RackFailures.TBF.Mean != units.Duration(365*24*units.Hour) {
+		t.Errorf("rack tbf %+v", s.Cluster.RackFailures.TBF)
+	}
+	if s2, err := Parse("t.yaml", []byte(ok), []string{"scheduler.max_retries=0"}); err != nil || s2.Scheduler.MaxRetries != 0 {
+		t.Errorf("max_retries=0: %v, %d", err, s2.Scheduler.MaxRetries)
+	}
+	for _, tc := range []struct{ yaml, want string }{
+		{edit("      memory: 64 GiB", "      memory: 64 GiB\n      failures: {tbf: {dist: weibull, mean: 30d}, ttr: {dist: constant, value: 1h}}"),
+			"cluster.host_groups[0].failures.tbf: "},
+		{edit("      memory: 64 GiB", "      memory: 64 GiB\n      failures: {tbf: {dist: exponential, mean: 30d}}"),
+			"cluster.host_groups[0].failures.ttr: required"},
+		{edit("      memory: 64 GiB", "      memory: 64 GiB\n      failures: {tbf: {dist: gamma, mean: 30d}, ttr: {dist: constant, value: 1h}}"),
+			"cluster.host_groups[0].failures.tbf: "},
+		{edit("      memory: 64 GiB", "      memory: 64 GiB\n  failures_from_trace: true"),
+			"cluster.failures_from_trace: needs cluster.from_trace"},
+		{valid + "scheduler: {max_retries: -1}\n", "scheduler.max_retries: must be >= 0"},
+	} {
+		_, err := Parse("t.yaml", []byte(tc.yaml), nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("want an error containing %q, got %v", tc.want, err)
+		}
+	}
+}
