@@ -387,7 +387,7 @@ func decodeSummary(b *batch, rows []Summary) []Summary {
 	carbon, hostHours, simTime := f64("carbon_kg"), f64("host_hours"), f64("sim_time_s")
 	gpu := col[*array.Float64](b, "gpu_utilization", true)
 	failedJobs, hostFailures, taskRetries := i64("jobs_failed"), i64("host_failures"), i64("task_retries")
-	lost, unavail := f64("lost_core_hours"), f64("unavailability")
+	lost, unavail, embodied := f64("lost_core_hours"), f64("unavailability"), f64("embodied_carbon_kg")
 	if b.err != nil {
 		return rows
 	}
@@ -419,6 +419,7 @@ func decodeSummary(b *batch, rows []Summary) []Summary {
 			TaskRetries:         taskRetries.Value(i),
 			LostCoreHours:       lost.Value(i),
 			Unavailability:      unavail.Value(i),
+			EmbodiedCarbonKg:    embodied.Value(i),
 			SimTimeS:            simTime.Value(i),
 			Events:              events.Value(i),
 		})

@@ -79,6 +79,7 @@ type Summary struct {
 	TaskRetries         int64   // tasks killed by host failures and resubmitted
 	LostCoreHours       float64 // CPU work thrown away by killed tasks: cores × time they had run
 	Unavailability      float64 // host-time down / host-time (0 without failures)
+	EmbodiedCarbonKg    float64 // manufacturing carbon of the provisioned hosts, amortized over their lifetime
 	SimTimeS            float64 // simulated time at the end of the run
 	Events              int64
 }

@@ -133,7 +133,7 @@ type summaryCols struct {
 	facility, capex, energyCost, hostHours                 f64Col
 	gpu                                                    f64Col
 	failedJobs, hostFailures, retries                      i64Col
-	lostCoreHours, unavailability                          f64Col
+	lostCoreHours, unavailability, embodied                f64Col
 }
 
 func (c *summaryCols) fields() []field {
@@ -153,12 +153,12 @@ func (c *summaryCols) fields() []field {
 		{"mem_utilization", "1", "Allocated memory-time / provisioned memory-time.", false, &c.mem},
 		{"energy_kwh", "kWh", "IT energy.", false, &c.energy},
 		{"cost_usd", "USD", "Total cost: capex_usd + energy_usd.", false, &c.cost},
-		{"carbon_kg", "kg CO2e", "Operational carbon emissions of the facility energy.", false, &c.carbon},
+		{"carbon_kg", "kg CO2e", "Operational carbon emissions of the facility energy: IT energy × PUE × carbon_g_per_kwh, or with cost.carbon_series the exact integral of power × intensity over time.", false, &c.carbon},
 		{"sim_time_s", "s", "Simulated time at the end of the run.", false, &c.simTime},
 		{"events", "1", "Events processed by the engine.", false, &c.events},
 		{"facility_energy_kwh", "kWh", "Facility energy: IT energy times PUE.", false, &c.facility},
 		{"capex_usd", "USD", "Host capital cost attributed to the simulated period (straight-line over the lifetime).", false, &c.capex},
-		{"energy_usd", "USD", "Cost of facility energy.", false, &c.energyCost},
+		{"energy_usd", "USD", "Cost of facility energy (with cost.price_series, the exact integral of power × price over time).", false, &c.energyCost},
 		{"host_hours", "h", "Provisioned host-hours.", false, &c.hostHours},
 		{"gpu_utilization", "1", "Allocated GPU-time / provisioned GPU-time; null if the cluster has no GPUs.", true, &c.gpu},
 		{"jobs_failed", "1", "Jobs killed by host failures more often than scheduler.max_retries allows.", false, &c.failedJobs},
@@ -166,6 +166,7 @@ func (c *summaryCols) fields() []field {
 		{"task_retries", "1", "Tasks killed by host failures and resubmitted.", false, &c.retries},
 		{"lost_core_hours", "core-h", "CPU work thrown away by killed tasks: cores times the time they had run.", false, &c.lostCoreHours},
 		{"unavailability", "1", "Host-time down / host-time; 0 without failures.", false, &c.unavailability},
+		{"embodied_carbon_kg", "kg", "Manufacturing (embodied) carbon of the provisioned hosts, amortized linearly over their lifetime (ACT, Gupta et al. ISCA 2022); carbon_kg is the operational part.", false, &c.embodied},
 	}
 }
 

@@ -347,6 +347,7 @@ func WriteSummary(path string, meta Meta, s *Summary) error {
 	c.retries.add(s.TaskRetries)
 	c.lostCoreHours.add(s.LostCoreHours)
 	c.unavailability.add(s.Unavailability)
+	c.embodied.add(s.EmbodiedCarbonKg)
 	if err := t.rowDone(); err != nil {
 		t.abort()
 		return err

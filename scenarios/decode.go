@@ -20,6 +20,7 @@ import (
 // of every key that was given, by key path ("cluster.host_groups[0].count").
 type source struct {
 	file string
+	dir  string // folder that relative data paths resolve against ("" = the current directory)
 	pos  map[string]string
 	// traces holds the resolved path of each workload.traces[i] (see resolvePaths); the
 	// scenario keeps each path as written, so that YAML() does not depend on the machine.

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -36,6 +37,32 @@ func TestFailureKeys(t *testing.T) {
 		{edit("      memory: 64 GiB", "      memory: 64 GiB\n  failures_from_trace: true"),
 			"cluster.failures_from_trace: needs cluster.from_trace"},
 		{valid + "scheduler: {max_retries: -1}\n", "scheduler.max_retries: must be >= 0"},
+	} {
+		_, err := Parse("t.yaml", []byte(tc.yaml), nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("want an error containing %q, got %v", tc.want, err)
+		}
+	}
+}
+
+func TestCostSeriesKeys(t *testing.T) {
+	dir := t.TempDir()
+	good := dir + "/carbon.csv"
+	bad := dir + "/price.csv"
+	os.WriteFile(good, []byte("timestamp,value\n2023-01-01T00:00:00Z,100\n2023-01-01T01:00:00Z,300\n"), 0o644)
+	os.WriteFile(bad, []byte("timestamp,value\n2023-01-01T00:00:00Z,0.1\nnot-a-time,0.2\n"), 0o644)
+	base := valid + "cost:\n  carbon_series: " + good + "\n"
+	s, err := Parse("t.yaml", []byte(base+"  series_start: 2023-01-01T00:30:00Z\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.DataPath(s.Cost.CarbonSeries) != good {
+		t.Errorf("DataPath = %q", s.DataPath(s.Cost.CarbonSeries))
+	}
+	for _, tc := range []struct{ yaml, want string }{
+		{base + "  price_series: " + bad + "\n", "cost.price_series: " + bad + ":3"},
+		{base + "  series_start: yesterday\n", "cost.series_start: want an RFC 3339 instant"},
+		{base + "  price_series: " + dir + "/none.csv\n", "cost.price_series: "},
 	} {
 		_, err := Parse("t.yaml", []byte(tc.yaml), nil)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -46,17 +46,18 @@ type Cluster struct {
 
 // HostGroup is Count identical hosts.
 type HostGroup struct {
-	Name         string         `yaml:"name"`          // default "group<i>" (i from 0, as in host_groups[i])
-	Count        int            `yaml:"count"`         // number of hosts, > 0
-	CPU          units.CPU      `yaml:"cpu"`           // CPU per host ("64" cores or "64000m"), > 0
-	Memory       units.Bytes    `yaml:"memory"`        // memory per host, > 0
-	GPUs         int            `yaml:"gpus"`          // GPUs per host (default 0)
-	Power        power.Spec     `yaml:"power"`         // power model (default linear, idle 100 W, max 350 W; see docs)
-	CapexUSD     float64        `yaml:"capex_usd"`     // purchase price per host in USD (default 10000)
-	Lifetime     units.Duration `yaml:"lifetime"`      // amortization period (default 4y)
-	BootTime     units.Duration `yaml:"boot_time"`     // time from power-on to ready (default 2m)
-	InitialState string         `yaml:"initial_state"` // "on" (default) or "off"
-	Failures     *Failures      `yaml:"failures"`      // optional: each host fails and is repaired on its own (times between failures and to repair)
+	Name         string         `yaml:"name"`               // default "group<i>" (i from 0, as in host_groups[i])
+	Count        int            `yaml:"count"`              // number of hosts, > 0
+	CPU          units.CPU      `yaml:"cpu"`                // CPU per host ("64" cores or "64000m"), > 0
+	Memory       units.Bytes    `yaml:"memory"`             // memory per host, > 0
+	GPUs         int            `yaml:"gpus"`               // GPUs per host (default 0)
+	Power        power.Spec     `yaml:"power"`              // power model (default linear, idle 100 W, max 350 W; see docs)
+	CapexUSD     float64        `yaml:"capex_usd"`          // purchase price per host in USD (default 10000)
+	Lifetime     units.Duration `yaml:"lifetime"`           // amortization period (default 4y)
+	BootTime     units.Duration `yaml:"boot_time"`          // time from power-on to ready (default 2m)
+	InitialState string         `yaml:"initial_state"`      // "on" (default) or "off"
+	Failures     *Failures      `yaml:"failures"`           // optional: each host fails and is repaired on its own (times between failures and to repair)
+	EmbodiedKg   float64        `yaml:"embodied_carbon_kg"` // manufacturing carbon per host, kg CO2e, amortized over lifetime (default 0)
 }
 
 // Failures are an alternating renewal process of failures and repairs.
@@ -119,6 +120,13 @@ type Cost struct {
 	PUE             float64 `yaml:"pue"`                // power usage effectiveness, facility/IT energy (default 1.4)
 	EnergyUSDPerKWh float64 `yaml:"energy_usd_per_kwh"` // electricity price (default 0.10)
 	CarbonGPerKWh   float64 `yaml:"carbon_g_per_kwh"`   // grid carbon intensity (default 400)
+	// CarbonSeries and PriceSeries are CSV time series (timestamp,value) of the grid's carbon
+	// intensity (gCO2/kWh) and the electricity price (USD/kWh); when given they replace the
+	// constants. SeriesStart is the wall-clock instant of simulated time 0 (RFC 3339; default:
+	// each series' first timestamp).
+	CarbonSeries string `yaml:"carbon_series"`
+	PriceSeries  string `yaml:"price_series"`
+	SeriesStart  string `yaml:"series_start"`
 }
 
 // Output controls what is written.

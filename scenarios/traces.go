@@ -37,10 +37,22 @@ func (s *Scenario) resolvePaths(dir string) {
 	if s.src == nil {
 		s.src = &source{pos: map[string]string{}}
 	}
+	s.src.dir = dir
 	s.src.traces = make([]string, len(s.Workload.Traces))
 	for i, tr := range s.Workload.Traces {
 		s.src.traces[i] = resolveTracePath(tr.Path, dir)
 	}
+}
+
+// DataPath resolves a data file path given in the scenario (a carbon or price series) as
+// TracePath resolves trace paths: "$DCSIM_TRACES" expands, and a relative path is relative to
+// the scenario file's folder. "" stays "".
+func (s *Scenario) DataPath(p string) string {
+	dir := ""
+	if s.src != nil {
+		dir = s.src.dir
+	}
+	return resolveTracePath(p, dir)
 }
 
 // resolveTracePath resolves one trace path as TracePath describes; "" stays "".

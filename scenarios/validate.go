@@ -6,9 +6,11 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dcsim/dcsim/models/failure"
 	"github.com/dcsim/dcsim/models/power"
+	"github.com/dcsim/dcsim/models/timeseries"
 	"github.com/dcsim/dcsim/models/trace/formats"
 	"github.com/dcsim/dcsim/models/units"
 	"github.com/dcsim/dcsim/models/workload"
@@ -132,6 +134,7 @@ func (s *Scenario) Validate() error {
 		if g.Failures != nil {
 			c.failures(p+".failures", *g.Failures)
 		}
+		c.nonNeg(p+".embodied_carbon_kg", g.EmbodiedKg)
 		c.power(p+".power", g.Power)
 	}
 
@@ -191,6 +194,11 @@ func (s *Scenario) Validate() error {
 	}
 	c.nonNeg("cost.energy_usd_per_kwh", s.Cost.EnergyUSDPerKWh)
 	c.nonNeg("cost.carbon_g_per_kwh", s.Cost.CarbonGPerKWh)
+	if _, err := s.SeriesOptions(); err != nil {
+		c.errf("cost.series_start", "%v", err)
+	}
+	c.series("cost.carbon_series", s.Cost.CarbonSeries)
+	c.series("cost.price_series", s.Cost.PriceSeries)
 	if s.Output.HostInterval <= 0 {
 		c.errf("output.host_interval", "must be > 0, got %s", s.Output.HostInterval)
 	}
@@ -267,6 +275,32 @@ func (c *checker) trace(p string, i int, tr TraceSource, sources map[string]stri
 	}
 	if tr.Jobs < 0 {
 		c.errf(p+".jobs", "must be >= 0, got %d", tr.Jobs)
+	}
+}
+
+// SeriesOptions are the options the cost series are read with.
+func (s *Scenario) SeriesOptions() (timeseries.Options, error) {
+	if s.Cost.SeriesStart == "" {
+		return timeseries.Options{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, s.Cost.SeriesStart)
+	if err != nil {
+		return timeseries.Options{}, fmt.Errorf("want an RFC 3339 instant such as 2023-06-01T00:00:00Z, got %q", s.Cost.SeriesStart)
+	}
+	return timeseries.Options{Start: t}, nil
+}
+
+// series checks a cost series: the file must parse.
+func (c *checker) series(p, path string) {
+	if path == "" {
+		return
+	}
+	opt, err := c.s.SeriesOptions()
+	if err != nil {
+		return // reported at cost.series_start
+	}
+	if _, err := timeseries.Open(c.s.DataPath(path), opt); err != nil {
+		c.errf(p, "%v", err)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/dcsim/dcsim/models/failure"
+	"github.com/dcsim/dcsim/models/timeseries"
 	"github.com/dcsim/dcsim/models/trace/google2011"
 
 	"github.com/dcsim/dcsim/models"
@@ -56,6 +57,7 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 			BootUS:     int64(g.BootTime),
 			Off:        g.InitialState == "off",
 			Failures:   failureDists(g.Failures),
+			EmbodiedKg: g.EmbodiedKg,
 		})
 	}
 	for _, w := range sc.Workload.Synthetic {
@@ -71,6 +73,21 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 			SkipBad: tr.SkipBad,
 			Filter: trace.Filter{FromUS: int64(tr.Start), ToUS: int64(tr.End), Fraction: tr.Sample, TimeScale: tr.TimeScale,
 				MaxJobs: tr.Jobs, Seed: sc.Seed}})
+	}
+	opt, err := sc.SeriesOptions()
+	if err != nil {
+		return Config{}, fmt.Errorf("%w: cost.series_start: %v", ErrInput, err)
+	}
+	for _, s := range []struct {
+		key, path string
+		dst       **timeseries.Series
+	}{{"cost.carbon_series", sc.Cost.CarbonSeries, &cfg.CarbonSeries}, {"cost.price_series", sc.Cost.PriceSeries, &cfg.PriceSeries}} {
+		if s.path == "" {
+			continue
+		}
+		if *s.dst, err = timeseries.Open(sc.DataPath(s.path), opt); err != nil {
+			return Config{}, fmt.Errorf("%w: %s: %v", ErrInput, s.key, err)
+		}
 	}
 	if name := sc.Cluster.FromTrace; name != "" {
 		groups, hostOf, err := groupsFromTrace(cfg, name)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dcsim/dcsim/models"
 	"github.com/dcsim/dcsim/models/policy"
+	"github.com/dcsim/dcsim/models/timeseries"
 	"github.com/dcsim/dcsim/results"
 	"github.com/dcsim/dcsim/sim"
 )
@@ -105,6 +106,8 @@ type hostAcc struct {
 	memArea float64 // allocated byte·µs
 	gpuArea float64
 	energyJ float64 // IT energy in the current interval
+	carbonG float64 // with a carbon series: IT energy × intensity, grams
+	costUSD float64 // with a price series: IT energy × price, USD
 	onUS    int64   // provisioned µs in the current interval
 }
 
@@ -130,7 +133,8 @@ type stats struct {
 	gpuArea       float64
 	capGPUArea    float64
 	energyJ       float64
-	energyUSD     float64 // IT energy × price (per cell price), before PUE
+	energyUSD     float64 // IT energy × price (per cell price or the price series), before PUE
+	carbonG       float64 // with a carbon series: IT energy × intensity, grams, before PUE
 	provUSByGroup []int64
 	queueArea     float64
 	tasksArrived  int64
@@ -192,9 +196,11 @@ type cell struct {
 	intervalStart sim.Time
 	nextSample    sim.Time
 	sampling      bool
-	background    int       // pending events that do not keep the run alive (host samples, failures)
-	fail          *failures // nil without failures
-	nextJobID     int64     // single-cluster runs: the last job id drawn
+	background    int                 // pending events that do not keep the run alive (host samples, failures)
+	fail          *failures           // nil without failures
+	carbonCur     []timeseries.Cursor // per host, with a carbon series
+	priceCur      []timeseries.Cursor // per host, with a price series
+	nextJobID     int64               // single-cluster runs: the last job id drawn
 	st            stats
 	_             [64]byte
 }
@@ -239,6 +245,18 @@ func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
 	c.placer.Init(c.hosts, randFor(s.cfg.Seed, name))
 	if s.opt.Hosts != nil {
 		c.nextSample = s.cfg.HostInterval
+	}
+	if cs := s.cfg.CarbonSeries; cs != nil {
+		c.carbonCur = make([]timeseries.Cursor, len(c.hosts))
+		for h := range c.carbonCur {
+			c.carbonCur[h] = cs.Cursor()
+		}
+	}
+	if ps := s.cfg.PriceSeries; ps != nil {
+		c.priceCur = make([]timeseries.Cursor, len(c.hosts))
+		for h := range c.priceCur {
+			c.priceCur[h] = ps.Cursor()
+		}
 	}
 	if c.fail, err = newFailures(c, &s.cfg, idx); err != nil {
 		return nil, err
@@ -319,6 +337,12 @@ func (c *cell) advance(h int32, now sim.Time) {
 	a.memArea += float64(hs.Cap.Mem-hs.Free.Mem) * fdt
 	a.gpuArea += float64(hs.Cap.GPU-hs.Free.GPU) * fdt
 	a.energyJ += a.watts * fdt / 1e6
+	if c.carbonCur != nil {
+		a.carbonG += c.carbonCur[h].WeightedEnergy(a.last, now, a.watts)
+	}
+	if c.priceCur != nil {
+		a.costUSD += c.priceCur[h].WeightedEnergy(a.last, now, a.watts)
+	}
 	if hs.Provisioned() {
 		a.onUS += int64(dt)
 	}
@@ -719,6 +743,8 @@ func (c *cell) flushInterval(now sim.Time, write bool) {
 		c.st.capCPUArea += float64(hs.Cap.CPU) * float64(a.onUS)
 		c.st.capMemArea += float64(hs.Cap.Mem) * float64(a.onUS)
 		c.st.energyJ += a.energyJ
+		c.st.carbonG += a.carbonG
+		c.st.energyUSD += a.costUSD
 		c.st.provUSByGroup[hs.Group] += a.onUS
 		if write && c.hostSink != nil && iv > 0 {
 			fiv := float64(iv)
@@ -765,7 +791,9 @@ func (c *cell) finish(end sim.Time) {
 	for _, ji := range live {
 		c.endJob(ji, results.StatusUnfinished, end)
 	}
-	c.st.energyUSD = c.st.energyJ / 3.6e6 * c.price
+	if c.priceCur == nil {
+		c.st.energyUSD = c.st.energyJ / 3.6e6 * c.price
+	}
 	c.st.hostUS = int64(len(c.hosts)) * int64(end)
 	if c.fail != nil {
 		c.st.downUS = c.fail.downUSAt(end)

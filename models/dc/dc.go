@@ -17,6 +17,7 @@ import (
 	"github.com/dcsim/dcsim/models"
 	"github.com/dcsim/dcsim/models/failure"
 	"github.com/dcsim/dcsim/models/power"
+	"github.com/dcsim/dcsim/models/timeseries"
 	"github.com/dcsim/dcsim/models/workload"
 	"github.com/dcsim/dcsim/results"
 	"github.com/dcsim/dcsim/sim"
@@ -58,6 +59,7 @@ type Group struct {
 	BootUS     int64
 	Off        bool          // hosts start off
 	Failures   *FailureDists // nil: the group's hosts fail only with their rack
+	EmbodiedKg float64       // manufacturing carbon per host, kg CO2e
 }
 
 // Source is a synthetic job source.
@@ -104,6 +106,9 @@ type Config struct {
 	FailureTraceOf string
 	// MaxRetries is how many times a job's tasks may be killed by failures and resubmitted.
 	MaxRetries int
+	// CarbonSeries and PriceSeries, when set, replace CarbonGPerKWh and USDPerKWh (and a fleet's
+	// per-cell prices): energy is weighted by the series' value at the time it is used.
+	CarbonSeries, PriceSeries *timeseries.Series
 }
 
 // FleetConfig replicates the cluster into Cells cells behind a router.
@@ -468,6 +473,7 @@ func (s *Sim) result(ps *sim.ParallelStats) *Result {
 		t.capGPUArea += st.capGPUArea
 		t.energyJ += st.energyJ
 		t.energyUSD += st.energyUSD
+		t.carbonG += st.carbonG
 		for g, us := range st.provUSByGroup {
 			t.provUSByGroup[g] += us
 		}
@@ -522,6 +528,15 @@ func (s *Sim) result(ps *sim.ParallelStats) *Result {
 	sum.EnergyUSD = t.energyUSD * s.cfg.PUE
 	sum.CostUSD = sum.CapexUSD + sum.EnergyUSD
 	sum.CarbonKg = power.CarbonKg(sum.EnergyKWh, s.cfg.PUE, s.cfg.CarbonGPerKWh)
+	if s.cfg.CarbonSeries != nil {
+		sum.CarbonKg = t.carbonG / 1000 * s.cfg.PUE
+	}
+	for gi, us := range t.provUSByGroup {
+		g := &s.groups[gi]
+		if g.EmbodiedKg > 0 {
+			sum.EmbodiedCarbonKg += timeseries.EmbodiedKg(g.EmbodiedKg, g.LifetimeUS, us)
+		}
+	}
 	sum.HostHours = float64(provUS) / 3.6e9
 	sum.SimTimeS = now.Seconds()
 	sum.Events = t.events
