@@ -29,6 +29,7 @@ func TestDocsListEveryColumn(t *testing.T) {
 	}
 	for file, schema := range map[string]*arrow.Schema{
 		"jobs.arrow": JobsSchema(testMeta), "hosts.arrow": HostsSchema(testMeta), "summary.arrow": SummarySchema(testMeta),
+		"services.arrow": ServicesSchema(testMeta),
 	} {
 		var want, got []string
 		for _, f := range schema.Fields() {

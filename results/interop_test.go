@@ -161,6 +161,8 @@ func TestInterop(t *testing.T) {
 		"energy_usd": sum.EnergyUSD, "host_hours": sum.HostHours, "gpu_utilization": sum.GPUUtilization,
 		"jobs_failed": float64(sum.JobsFailed), "host_failures": float64(sum.HostFailures), "task_retries": float64(sum.TaskRetries),
 		"lost_core_hours": sum.LostCoreHours, "unavailability": sum.Unavailability, "embodied_carbon_kg": sum.EmbodiedCarbonKg,
+		"service_requests": float64(sum.ServiceRequests), "service_dropped": float64(sum.ServiceDropped),
+		"service_slo_violation_minutes": sum.ServiceSLOViolationMinutes,
 	}
 	for reader, tb := range map[string]interop.Table{"polars": rep.Polars[TableSummary], "arrow": rep.Arrow[TableSummary]} {
 		if !reflect.DeepEqual(tb.FirstRow, wantSummary) {

@@ -53,35 +53,38 @@ type HostRow struct {
 
 // Summary is the single row of summary.arrow.
 type Summary struct {
-	Scenario            string
-	Seed                uint64
-	JobsSubmitted       int64
-	JobsFinished        int64
-	JobsRejected        int64
-	JobsUnfinished      int64
-	MeanWaitS           float64
-	P50WaitS            float64
-	P99WaitS            float64
-	MeanBoundedSlowdown float64
-	SLOViolations       int64
-	CPUUtilization      float64 // allocated CPU-time / provisioned CPU-time
-	MemUtilization      float64
-	EnergyKWh           float64 // IT energy
-	FacilityEnergyKWh   float64 // IT energy × PUE
-	CapexUSD            float64
-	EnergyUSD           float64
-	CostUSD             float64 // capex + energy
-	CarbonKg            float64
-	HostHours           float64 // provisioned host-hours
-	GPUUtilization      float64 // allocated / provisioned GPU-time; -1 when there are no GPUs (null)
-	JobsFailed          int64   // jobs killed by host failures beyond the retry limit
-	HostFailures        int64   // hosts going down (own, rack or trace failures)
-	TaskRetries         int64   // tasks killed by host failures and resubmitted
-	LostCoreHours       float64 // CPU work thrown away by killed tasks: cores × time they had run
-	Unavailability      float64 // host-time down / host-time (0 without failures)
-	EmbodiedCarbonKg    float64 // manufacturing carbon of the provisioned hosts, amortized over their lifetime
-	SimTimeS            float64 // simulated time at the end of the run
-	Events              int64
+	Scenario                   string
+	Seed                       uint64
+	JobsSubmitted              int64
+	JobsFinished               int64
+	JobsRejected               int64
+	JobsUnfinished             int64
+	MeanWaitS                  float64
+	P50WaitS                   float64
+	P99WaitS                   float64
+	MeanBoundedSlowdown        float64
+	SLOViolations              int64
+	CPUUtilization             float64 // allocated CPU-time / provisioned CPU-time
+	MemUtilization             float64
+	EnergyKWh                  float64 // IT energy
+	FacilityEnergyKWh          float64 // IT energy × PUE
+	CapexUSD                   float64
+	EnergyUSD                  float64
+	CostUSD                    float64 // capex + energy
+	CarbonKg                   float64
+	HostHours                  float64 // provisioned host-hours
+	GPUUtilization             float64 // allocated / provisioned GPU-time; -1 when there are no GPUs (null)
+	JobsFailed                 int64   // jobs killed by host failures beyond the retry limit
+	HostFailures               int64   // hosts going down (own, rack or trace failures)
+	TaskRetries                int64   // tasks killed by host failures and resubmitted
+	LostCoreHours              float64 // CPU work thrown away by killed tasks: cores × time they had run
+	Unavailability             float64 // host-time down / host-time (0 without failures)
+	EmbodiedCarbonKg           float64 // manufacturing carbon of the provisioned hosts, amortized over their lifetime
+	ServiceRequests            int64   // requests that arrived at the services
+	ServiceDropped             int64   // service requests dropped
+	ServiceSLOViolationMinutes float64 // minutes of service windows whose p99 broke the SLO
+	SimTimeS                   float64 // simulated time at the end of the run
+	Events                     int64
 }
 
 // Meta is written into every file's schema metadata.

@@ -134,6 +134,8 @@ type summaryCols struct {
 	gpu                                                    f64Col
 	failedJobs, hostFailures, retries                      i64Col
 	lostCoreHours, unavailability, embodied                f64Col
+	svcRequests, svcDropped                                i64Col
+	svcSLOMinutes                                          f64Col
 }
 
 func (c *summaryCols) fields() []field {
@@ -167,6 +169,9 @@ func (c *summaryCols) fields() []field {
 		{"lost_core_hours", "core-h", "CPU work thrown away by killed tasks: cores times the time they had run.", false, &c.lostCoreHours},
 		{"unavailability", "1", "Host-time down / host-time; 0 without failures.", false, &c.unavailability},
 		{"embodied_carbon_kg", "kg", "Manufacturing (embodied) carbon of the provisioned hosts, amortized linearly over their lifetime (ACT, Gupta et al. ISCA 2022); carbon_kg is the operational part.", false, &c.embodied},
+		{"service_requests", "1", "Requests that arrived at the services.", false, &c.svcRequests},
+		{"service_dropped", "1", "Service requests dropped (queue full or no replica up).", false, &c.svcDropped},
+		{"service_slo_violation_minutes", "min", "Minutes of service windows whose p99 latency broke the service's slo_p99.", false, &c.svcSLOMinutes},
 	}
 }
 

@@ -348,6 +348,9 @@ func WriteSummary(path string, meta Meta, s *Summary) error {
 	c.lostCoreHours.add(s.LostCoreHours)
 	c.unavailability.add(s.Unavailability)
 	c.embodied.add(s.EmbodiedCarbonKg)
+	c.svcRequests.add(s.ServiceRequests)
+	c.svcDropped.add(s.ServiceDropped)
+	c.svcSLOMinutes.add(s.ServiceSLOViolationMinutes)
 	if err := t.rowDone(); err != nil {
 		t.abort()
 		return err

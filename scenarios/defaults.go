@@ -143,6 +143,27 @@ func (s *Scenario) ApplyDefaults() {
 			src.Tenants = []string{DefaultTenant}
 		}
 	}
+	for i := range s.Services {
+		sv, p := &s.Services[i], fmt.Sprintf("services[%d]", i)
+		if unset(p+".name", sv.Name == "") {
+			sv.Name = fmt.Sprintf("service%d", i)
+		}
+		if unset(p+".concurrency", sv.Concurrency == 0) {
+			sv.Concurrency = 1
+		}
+		if unset(p+".balancer", sv.Balancer == "") {
+			sv.Balancer = "round-robin"
+		}
+		if unset(p+".window", sv.Window == 0) {
+			sv.Window = units.Minute
+		}
+		if unset(p+".arrivals.process", sv.Arrivals.Process == "") {
+			sv.Arrivals.Process = "poisson"
+		}
+		if sv.Arrivals.Process == "trace" && unset(p+".arrivals.scale", sv.Arrivals.Scale == 0) {
+			sv.Arrivals.Scale = 1
+		}
+	}
 	for i := range s.Workload.Traces {
 		tr, p := &s.Workload.Traces[i], fmt.Sprintf("workload.traces[%d]", i)
 		if unset(p+".name", tr.Name == "") {

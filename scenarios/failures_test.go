@@ -70,3 +70,34 @@ func TestCostSeriesKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestServiceKeys(t *testing.T) {
+	svc := "services:\n  - {name: api, replicas: 2, cpu: 1, service_time: {dist: exponential, mean: 10ms}, arrivals: {rate: 100/s}, slo_p99: 100ms}\n"
+	s, err := Parse("t.yaml", []byte(valid+"horizon: 1h\n"+svc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := s.Services[0]
+	if sv.Concurrency != 1 || sv.Balancer != "round-robin" || sv.Window != units.Minute || sv.Arrivals.Process != "poisson" {
+		t.Errorf("defaults: %+v", sv)
+	}
+	for _, tc := range []struct{ yaml, want string }{
+		{valid + svc, "horizon: services run until the horizon"},
+		{valid + "horizon: 1h\n" + strings.Replace(svc, "replicas: 2", "replicas: 0", 1), "services[0].replicas: must be > 0"},
+		{valid + "horizon: 1h\n" + strings.Replace(svc, "dist: exponential", "dist: llm", 1), "services[0].service_time.dist: llm service times need"},
+		{valid + "horizon: 1h\n" + strings.Replace(svc, "{rate: 100/s}", "{process: trace, format: azure-vm, path: x}", 1), "services[0].arrivals.format"},
+		{valid + "horizon: 1h\n" + strings.Replace(svc, "round", "round", 1) + "  - {name: api, replicas: 1, cpu: 1, service_time: {dist: constant, mean: 1ms}}\n", "duplicate service name"},
+		{"name: t\nhorizon: 1h\ncluster:\n  host_groups: [{count: 1, cpu: 1, memory: 1 GiB}]\n" + svc, ""},
+	} {
+		_, err := Parse("t.yaml", []byte(tc.yaml), nil)
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("services without a workload: %v", err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("want an error containing %q, got %v", tc.want, err)
+		}
+	}
+}

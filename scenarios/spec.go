@@ -23,6 +23,7 @@ type Scenario struct {
 	Cost        Cost           `yaml:"cost"`
 	Output      Output         `yaml:"output"`
 	Fleet       *Fleet         `yaml:"fleet"` // optional: replicate the cluster into cells behind a global router
+	Services    []Service      `yaml:"services"` // latency-critical services: replicas on the cluster, request-level simulation
 
 	src *source // where the scenario was read from and where each key was given (see Pos)
 }
@@ -75,6 +76,51 @@ type FailureDist struct {
 	Median units.Duration `yaml:"median"` // lognormal e^μ
 	Sigma  float64        `yaml:"sigma"`  // lognormal σ
 	Value  units.Duration `yaml:"value"`  // constant
+}
+
+// Service is a latency-critical service: Replicas long-running replicas placed on the cluster like
+// tasks (and killed by host failures like them), serving requests that arrive from a synthetic
+// process or a trace, balanced over the replicas that are up.
+type Service struct {
+	Name          string          `yaml:"name"`           // default "service<i>"; unique
+	Replicas      int             `yaml:"replicas"`       // > 0
+	CPU           units.CPU       `yaml:"cpu"`            // per replica, > 0
+	Memory        units.Bytes     `yaml:"memory"`         // per replica (default 0)
+	GPUs          int             `yaml:"gpus"`           // per replica (default 0)
+	Concurrency   int             `yaml:"concurrency"`    // requests a replica serves at once (default 1)
+	QueueCapacity int             `yaml:"queue_capacity"` // waiting requests per replica: 0 unbounded (default), -1 none
+	Balancer      string          `yaml:"balancer"`       // round-robin (default), least-outstanding, power-of-two, random
+	ServiceTime   ServiceTime     `yaml:"service_time"`
+	Arrivals      RequestArrivals `yaml:"arrivals"`
+	SLOP99        units.Duration  `yaml:"slo_p99"` // p99 latency target per window (default 0: none)
+	Window        units.Duration  `yaml:"window"`  // statistics window (default 1m)
+}
+
+// ServiceTime is a request's service time at a replica.
+type ServiceTime struct {
+	Dist            string         `yaml:"dist"`              // constant (mean), exponential (mean), lognormal (median + sigma, or mean + cv), llm
+	Mean            units.Duration `yaml:"mean"`
+	CV              float64        `yaml:"cv"`
+	Median          units.Duration `yaml:"median"`
+	Sigma           float64        `yaml:"sigma"`
+	Base            units.Duration `yaml:"base"`              // llm: fixed time per request (default 5ms)
+	PrefillPerToken units.Duration `yaml:"prefill_per_token"` // llm: per prompt token (default 100µs)
+	DecodePerToken  units.Duration `yaml:"decode_per_token"`  // llm: per output token (default 30ms)
+}
+
+// RequestArrivals is the arrival process of a service's requests.
+type RequestArrivals struct {
+	Process     string           `yaml:"process"`      // poisson (default), constant, diurnal, mmpp, trace
+	Rate        units.Rate       `yaml:"rate"`         // poisson, constant, diurnal
+	Amplitude   float64          `yaml:"amplitude"`    // diurnal, in [0, 1]
+	Period      units.Duration   `yaml:"period"`       // diurnal (default 24h)
+	Peak        units.Duration   `yaml:"peak"`         // diurnal (default 14h)
+	Rates       []units.Rate     `yaml:"rates"`        // mmpp: the two states' rates
+	MeanSojourn []units.Duration `yaml:"mean_sojourn"` // mmpp: the two states' mean durations
+	Format      string           `yaml:"format"`       // trace: azure-functions (per-minute counts) or azure-llm (requests with tokens)
+	Path        string           `yaml:"path"`         // trace file; resolved like trace paths
+	Function    int              `yaml:"function"`     // azure-functions: row (0-based) of the function replayed; -1 = all rows summed
+	Scale       float64          `yaml:"scale"`        // trace: multiply the per-minute counts (azure-functions) by this (default 1)
 }
 
 // Workload lists the sources of jobs.

@@ -101,6 +101,16 @@ func (s *Scenario) Validate() error {
 			}
 		}
 	}
+	names := map[string]string{}
+	for i, sv := range s.Services {
+		c.service(fmt.Sprintf("services[%d]", i), sv, names)
+	}
+	if len(s.Services) > 0 && s.Horizon <= 0 {
+		c.errf("horizon", "services run until the horizon: give one (e.g. 1h)")
+	}
+	if len(s.Services) > 0 && s.Fleet != nil {
+		c.errf("services", "services run in a single cluster; they are not supported with fleet yet")
+	}
 	if s.Scheduler.MaxRetries < 0 {
 		c.errf("scheduler.max_retries", "must be >= 0, got %d", s.Scheduler.MaxRetries)
 	}
@@ -139,7 +149,9 @@ func (s *Scenario) Validate() error {
 	}
 
 	if len(s.Workload.Synthetic) == 0 && len(s.Workload.Traces) == 0 {
-		c.errf("workload", "at least one workload source is required (workload.synthetic or workload.traces)")
+		if len(s.Services) == 0 {
+			c.errf("workload", "at least one workload source is required (workload.synthetic or workload.traces) or a service")
+		}
 	}
 	sources := map[string]string{}
 	for i, src := range s.Workload.Synthetic {
@@ -275,6 +287,88 @@ func (c *checker) trace(p string, i int, tr TraceSource, sources map[string]stri
 	}
 	if tr.Jobs < 0 {
 		c.errf(p+".jobs", "must be >= 0, got %d", tr.Jobs)
+	}
+}
+
+// service checks one service.
+func (c *checker) service(p string, sv Service, names map[string]string) {
+	c.unique(names, p+".name", "service", sv.Name)
+	if sv.Replicas <= 0 {
+		c.errf(p+".replicas", "must be > 0, got %d", sv.Replicas)
+	}
+	if sv.CPU <= 0 {
+		c.errf(p+".cpu", "must be > 0 (the CPU each replica holds), got %s", sv.CPU)
+	}
+	if sv.Memory < 0 {
+		c.errf(p+".memory", "must be >= 0, got %s", sv.Memory)
+	}
+	if sv.GPUs < 0 {
+		c.errf(p+".gpus", "must be >= 0, got %d", sv.GPUs)
+	}
+	if sv.Concurrency < 1 {
+		c.errf(p+".concurrency", "must be >= 1, got %d", sv.Concurrency)
+	}
+	if sv.QueueCapacity < -1 {
+		c.errf(p+".queue_capacity", "must be >= -1 (-1: no waiting room, 0: unbounded), got %d", sv.QueueCapacity)
+	}
+	c.oneOf(p+".balancer", "balancer", sv.Balancer, []string{"round-robin", "least-outstanding", "power-of-two", "random"})
+	if sv.SLOP99 < 0 {
+		c.errf(p+".slo_p99", "must be >= 0, got %s", sv.SLOP99)
+	}
+	if sv.Window <= 0 {
+		c.errf(p+".window", "must be > 0, got %s", sv.Window)
+	}
+	st := sv.ServiceTime
+	switch st.Dist {
+	case "constant", "exponential":
+		if st.Mean <= 0 && !(st.Dist == "constant" && st.Mean == 0) {
+			c.errf(p+".service_time.mean", "must be > 0, got %s", st.Mean)
+		}
+	case "lognormal":
+		if !(st.Median > 0 && st.Sigma > 0) && !(st.Mean > 0 && st.CV > 0) {
+			c.errf(p+".service_time", "lognormal needs median and sigma, or mean and cv (all > 0)")
+		}
+	case "llm":
+		if sv.Arrivals.Process != "trace" || sv.Arrivals.Format != "azure-llm" {
+			c.errf(p+".service_time.dist", "llm service times need requests with token counts: arrivals {process: trace, format: azure-llm}")
+		}
+		if st.Base < 0 || st.PrefillPerToken < 0 || st.DecodePerToken < 0 {
+			c.errf(p+".service_time", "llm base, prefill_per_token and decode_per_token must be >= 0")
+		}
+	case "":
+		c.errf(p+".service_time.dist", "required: constant, exponential, lognormal or llm")
+	default:
+		c.oneOf(p+".service_time.dist", "service time distribution", st.Dist, []string{"constant", "exponential", "lognormal", "llm"})
+	}
+	a := sv.Arrivals
+	ap := p + ".arrivals"
+	switch a.Process {
+	case "poisson", "constant", "diurnal":
+		if !(a.Rate > 0) {
+			c.errf(ap+".rate", "must be > 0, got %v", float64(a.Rate))
+		}
+		if a.Process == "diurnal" && !(a.Amplitude >= 0 && a.Amplitude <= 1) {
+			c.errf(ap+".amplitude", "must be in [0, 1], got %g", a.Amplitude)
+		}
+	case "mmpp":
+		if len(a.Rates) != 2 || len(a.MeanSojourn) != 2 {
+			c.errf(ap, "mmpp needs rates and mean_sojourn, two of each (one per state)")
+		}
+	case "trace":
+		c.oneOf(ap+".format", "request trace format", a.Format, []string{"azure-functions", "azure-llm"})
+		if a.Path == "" {
+			c.errf(ap+".path", "required: the request trace file")
+		} else if _, err := os.Stat(c.s.DataPath(a.Path)); err != nil {
+			c.errf(ap+".path", "cannot read %s: %v", c.s.DataPath(a.Path), unwrapPathErr(err))
+		}
+		if a.Function < -1 {
+			c.errf(ap+".function", "must be a row index >= 0, or -1 for all rows summed")
+		}
+		if !(a.Scale > 0) {
+			c.errf(ap+".scale", "must be > 0, got %g", a.Scale)
+		}
+	default:
+		c.oneOf(ap+".process", "request arrival process", a.Process, []string{"poisson", "constant", "diurnal", "mmpp", "trace"})
 	}
 }
 

@@ -226,6 +226,9 @@ func printSummary(w io.Writer, o *runner.Output) {
 	} else {
 		row("CPU / memory utilization", fmt.Sprintf("%.1f%% / %.1f%%", 100*s.CPUUtilization, 100*s.MemUtilization))
 	}
+	if s.ServiceRequests > 0 {
+		row("service requests / dropped", fmt.Sprintf("%d / %d (%.0f SLO-violation minutes)", s.ServiceRequests, s.ServiceDropped, s.ServiceSLOViolationMinutes))
+	}
 	if s.HostFailures > 0 {
 		row("host failures / task retries", fmt.Sprintf("%d / %d (%d jobs failed, %.1f core-h lost, unavailability %.2f%%)",
 			s.HostFailures, s.TaskRetries, s.JobsFailed, s.LostCoreHours, 100*s.Unavailability))
@@ -234,13 +237,25 @@ func printSummary(w io.Writer, o *runner.Output) {
 	row("cost", fmt.Sprintf("%.2f USD (capex %.2f, energy %.2f)", s.CostUSD, s.CapexUSD, s.EnergyUSD))
 	row("carbon", fmt.Sprintf("%.1f kg CO2e", s.CarbonKg))
 	row("host-hours", fmt.Sprintf("%.1f", s.HostHours))
-	row("events", fmt.Sprintf("%d (%.2f M/s)", s.Events, i.EventsPerS/1e6))
+	if i.ServiceRequests > 0 {
+		row("events", fmt.Sprintf("%d, plus %d service requests (%.1f M/s)", s.Events, i.ServiceRequests, i.RequestsPerS/1e6))
+	} else {
+		row("events", fmt.Sprintf("%d (%.2f M/s)", s.Events, i.EventsPerS/1e6))
+	}
 	if i.Windows > 0 {
 		row("parallel engine", fmt.Sprintf("%d workers, %d windows, %d messages, %.0f%% of worker time at barriers",
 			i.Workers, i.Windows, i.Messages, 100*i.BarrierWaitFrac))
 	}
 	row("peak memory", fmt.Sprintf("%.0f MiB", float64(i.PeakRSSBytes)/(1<<20)))
-	row("output", fmt.Sprintf("%s/{jobs,hosts,summary}.arrow, run.json", strings.TrimRight(i.OutputDir, "/")))
+	files := []string{"jobs"}
+	if i.WroteHostsArr {
+		files = append(files, "hosts")
+	}
+	if i.ServicesRows > 0 {
+		files = append(files, "services")
+	}
+	files = append(files, "summary")
+	row("output", fmt.Sprintf("%s/{%s}.arrow, run.json", strings.TrimRight(i.OutputDir, "/"), strings.Join(files, ",")))
 	tw.Flush()
 }
 

@@ -27,22 +27,27 @@ type Options struct {
 // Info is written to run.json: everything about a run that depends on the machine and the
 // wall clock, and is therefore kept out of the byte-identical Arrow files.
 type Info struct {
-	Version       string  `json:"dcsim_version"`
-	Scenario      string  `json:"scenario"`
-	Seed          uint64  `json:"seed"`
-	WallS         float64 `json:"wall_s"`
-	Events        int64   `json:"events"`
-	EventsPerS    float64 `json:"events_per_s"`
-	Jobs          int64   `json:"jobs"`
-	JobsPerS      float64 `json:"jobs_per_s"`
-	PeakRSSBytes  int64   `json:"peak_rss_bytes"`
-	GoVersion     string  `json:"go_version"`
-	GOMAXPROCS    int     `json:"gomaxprocs"`
-	StartedUTC    string  `json:"started_utc"`
-	JobsRows      int64   `json:"jobs_rows"`
-	HostsRows     int64   `json:"hosts_rows"`
-	OutputDir     string  `json:"output_dir"`
-	WroteHostsArr bool    `json:"wrote_hosts_arrow"`
+	Version    string  `json:"dcsim_version"`
+	Scenario   string  `json:"scenario"`
+	Seed       uint64  `json:"seed"`
+	WallS      float64 `json:"wall_s"`
+	Events     int64   `json:"events"`
+	EventsPerS float64 `json:"events_per_s"`
+	Jobs       int64   `json:"jobs"`
+	JobsPerS   float64 `json:"jobs_per_s"`
+	// ServiceRequests counts the services' requests, simulated one by one after the cluster
+	// run; RequestsPerS is them per second of the whole wall time.
+	ServiceRequests int64   `json:"service_requests,omitempty"`
+	RequestsPerS    float64 `json:"service_requests_per_s,omitempty"`
+	PeakRSSBytes    int64   `json:"peak_rss_bytes"`
+	GoVersion       string  `json:"go_version"`
+	GOMAXPROCS      int     `json:"gomaxprocs"`
+	StartedUTC      string  `json:"started_utc"`
+	JobsRows        int64   `json:"jobs_rows"`
+	HostsRows       int64   `json:"hosts_rows"`
+	ServicesRows    int64   `json:"services_rows,omitempty"`
+	OutputDir       string  `json:"output_dir"`
+	WroteHostsArr   bool    `json:"wrote_hosts_arrow"`
 	// Parallel engine figures of a fleet run.
 	Workers         int     `json:"workers,omitempty"`
 	Windows         int64   `json:"windows,omitempty"`
@@ -118,6 +123,15 @@ func Run(sc *scenarios.Scenario, opt Options) (*Output, error) {
 	if err := results.WriteSummary(filepath.Join(opt.OutDir, "summary.arrow"), meta, &res.Summary); err != nil {
 		return nil, err
 	}
+	svcPath := filepath.Join(opt.OutDir, "services.arrow")
+	if len(cfg.Services) > 0 {
+		if err := results.WriteServices(svcPath, meta, res.Services); err != nil {
+			return nil, err
+		}
+		info.ServicesRows = int64(len(res.Services))
+	} else if err := os.Remove(svcPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err // a stale services.arrow would not match this run's other files
+	}
 	wall := time.Since(started).Seconds()
 	info.WallS = wall
 	info.Events = res.Summary.Events
@@ -125,6 +139,8 @@ func Run(sc *scenarios.Scenario, opt Options) (*Output, error) {
 	if wall > 0 {
 		info.EventsPerS = float64(info.Events) / wall
 		info.JobsPerS = float64(info.Jobs) / wall
+		info.ServiceRequests = res.Summary.ServiceRequests
+		info.RequestsPerS = float64(info.ServiceRequests) / wall
 	}
 	info.PeakRSSBytes = PeakRSS()
 	if ps := res.Parallel; ps != nil {

@@ -74,6 +74,13 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 			Filter: trace.Filter{FromUS: int64(tr.Start), ToUS: int64(tr.End), Fraction: tr.Sample, TimeScale: tr.TimeScale,
 				MaxJobs: tr.Jobs, Seed: sc.Seed}})
 	}
+	for i := range sc.Services {
+		sv, err := serviceConfig(sc, i)
+		if err != nil {
+			return Config{}, err
+		}
+		cfg.Services = append(cfg.Services, sv)
+	}
 	opt, err := sc.SeriesOptions()
 	if err != nil {
 		return Config{}, fmt.Errorf("%w: cost.series_start: %v", ErrInput, err)

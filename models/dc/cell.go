@@ -44,6 +44,7 @@ type job struct {
 	stages     []stage  // DAG jobs only
 	running    int32    // head of the job's list of running tasks (slots of cell.run), -1 if none
 	retries    int32    // tasks killed by host failures
+	service    int32    // service index + 1 for a service's replicas, 0 for batch jobs
 	runtime    sim.Time // run time of a uniform job's tasks (for resubmitting a killed gang)
 }
 
@@ -52,6 +53,7 @@ type job struct {
 // kills and a gang's members are found together.
 type runTask struct {
 	job, stage, host int32
+	index            int32 // the task's index in its job (a service's replica index)
 	hPrev, hNext     int32 // host list
 	jPrev, jNext     int32 // job list
 	start            sim.Time
@@ -72,7 +74,8 @@ type stage struct {
 func newJob(js *jobSpec) job {
 	j := job{id: js.id, source: js.source, gang: js.gang, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
 		host: -1, demand: js.demand, submit: js.submit, start: -1, deadline: js.deadline, maxRuntime: js.maxRuntime,
-		estimate: js.estimate, live: true, traceJob: js.traceJob, traceTask: js.traceTask, running: -1, runtime: js.runtime0}
+		estimate: js.estimate, live: true, traceJob: js.traceJob, traceTask: js.traceTask, running: -1, runtime: js.runtime0,
+		service: js.service}
 	if js.stages != nil {
 		j.stages = make([]stage, len(js.stages))
 		for i := range js.stages {
@@ -198,6 +201,7 @@ type cell struct {
 	sampling      bool
 	background    int                 // pending events that do not keep the run alive (host samples, failures)
 	fail          *failures           // nil without failures
+	svcEvents     []svcEvent          // replicas placed and killed, in time order
 	carbonCur     []timeseries.Cursor // per host, with a carbon series
 	priceCur      []timeseries.Cursor // per host, with a price series
 	nextJobID     int64               // single-cluster runs: the last job id drawn
@@ -555,10 +559,14 @@ func (c *cell) startTask(e *policy.Entry, h int32) {
 	jp.started++
 	c.st.tasksStarted++
 	c.st.taskWaitSumUS += float64(now - jp.submit)
+	if jp.service > 0 {
+		c.serviceEvent(jp, e.Index, true)
+	}
 	if c.track {
 		ri := c.addRunning(e.Ref, e.Stage, h, now, e.Demand)
 		c.run[ri].end = c.eng.After(e.Runtime, evTaskEnd, h, int64(ri))
 		c.run[ri].runtime = e.Runtime
+		c.run[ri].index = e.Index
 	} else {
 		c.eng.After(e.Runtime, evTaskEnd, h, int64(e.Ref)|int64(e.Stage)<<32)
 	}
@@ -789,7 +797,9 @@ func (c *cell) finish(end sim.Time) {
 	}
 	slices.SortFunc(live, func(a, b int32) int { return cmpInt64(c.jobs[a].id, c.jobs[b].id) })
 	for _, ji := range live {
-		c.endJob(ji, results.StatusUnfinished, end)
+		if c.jobs[ji].service == 0 { // services run to the end by design: no job row
+			c.endJob(ji, results.StatusUnfinished, end)
+		}
 	}
 	if c.priceCur == nil {
 		c.st.energyUSD = c.st.energyJ / 3.6e6 * c.price

@@ -109,6 +109,8 @@ type Config struct {
 	// CarbonSeries and PriceSeries, when set, replace CarbonGPerKWh and USDPerKWh (and a fleet's
 	// per-cell prices): energy is weighted by the series' value at the time it is used.
 	CarbonSeries, PriceSeries *timeseries.Series
+	// Services run on the cluster (single-cluster runs with a horizon only).
+	Services []ServiceConfig
 }
 
 // FleetConfig replicates the cluster into Cells cells behind a router.
@@ -132,6 +134,8 @@ type Result struct {
 	TasksStarted  int64
 	// Parallel describes a fleet run's synchronization (nil for a single cluster).
 	Parallel *sim.ParallelStats
+	// Services are the services' window rows, service by service (services.arrow).
+	Services []results.ServiceRow
 }
 
 // Sim is one simulation: a single cluster, or a fleet.
@@ -230,6 +234,22 @@ func New(cfg Config, opt Options) (*Sim, error) {
 		}
 		s.cells = append(s.cells, c)
 	}
+	if len(cfg.Services) > 0 {
+		switch {
+		case cfg.Fleet != nil:
+			s.Close()
+			return nil, errors.New("services run in a single cluster, not in a fleet")
+		case cfg.Horizon <= 0:
+			s.Close()
+			return nil, errors.New("services run until the horizon: give one")
+		}
+		for i, sv := range cfg.Services {
+			if sv.Replicas <= 0 || !s.cells[0].fits(sv.Demand) {
+				s.Close()
+				return nil, fmt.Errorf("services[%d] (%s): %d replicas of %+v: a replica fits no host group", i, sv.Sim.Name, sv.Replicas, sv.Demand)
+			}
+		}
+	}
 	if cfg.Fleet == nil {
 		c := s.cells[0]
 		c.sources = sources
@@ -322,6 +342,7 @@ func (s *Sim) Run() (*Result, error) {
 	const progressEvery = 1 << 16
 	c := s.cells[0]
 	eng := c.eng
+	c.submitServices()
 	for c.err == nil {
 		ev, ok := eng.Next()
 		if !ok {
@@ -340,7 +361,20 @@ func (s *Sim) Run() (*Result, error) {
 	if c.err != nil {
 		return nil, c.err
 	}
-	return s.result(nil), nil
+	r := s.result(nil)
+	if len(s.cfg.Services) > 0 {
+		rows, tots, err := s.runServices(c.svcEvents, eng.Now())
+		if err != nil {
+			return nil, err
+		}
+		r.Services = rows
+		for _, t := range tots {
+			r.Summary.ServiceRequests += t.Arrivals
+			r.Summary.ServiceDropped += t.Dropped
+			r.Summary.ServiceSLOViolationMinutes += t.SLOViolationMinutes
+		}
+	}
+	return r, nil
 }
 
 func (s *Sim) runFleet() (*Result, error) {

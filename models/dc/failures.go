@@ -145,8 +145,16 @@ func (c *cell) applyFailure(ev failure.Event, now sim.Time) {
 func (c *cell) killTask(ri int32, now sim.Time) {
 	ji := c.run[ri].job
 	jp := &c.jobs[ji]
-	jp.retries++
 	c.st.taskRetries++
+	if jp.service > 0 { // a service replica: resubmitted at once, whatever the count
+		r := c.run[ri]
+		c.serviceEvent(jp, r.index, false)
+		c.stopTask(ri, now)
+		jp.started--
+		c.pushTasks(ji, 1, r.stage, r.demand, r.runtime, now, r.index)
+		return
+	}
+	jp.retries++
 	if jp.gang {
 		for jp.running >= 0 {
 			c.stopTask(jp.running, now)
@@ -157,7 +165,7 @@ func (c *cell) killTask(ri int32, now sim.Time) {
 			c.failJob(ji, now)
 			return
 		}
-		c.pushTasks(ji, jp.ntasks, 0, jp.demand, jp.runtime, now)
+		c.pushTasks(ji, jp.ntasks, 0, jp.demand, jp.runtime, now, -1)
 		return
 	}
 	r := c.run[ri]
@@ -167,7 +175,7 @@ func (c *cell) killTask(ri int32, now sim.Time) {
 		c.failJob(ji, now)
 		return
 	}
-	c.pushTasks(ji, 1, r.stage, r.demand, r.runtime, now)
+	c.pushTasks(ji, 1, r.stage, r.demand, r.runtime, now, -1)
 }
 
 // stopTask ends running task ri without finishing it: its end event is cancelled, its resources
@@ -181,8 +189,9 @@ func (c *cell) stopTask(ri int32, now sim.Time) {
 	c.removeRunning(ri)
 }
 
-// pushTasks queues n more tasks of job ji (stage si, demand d, run time rt).
-func (c *cell) pushTasks(ji int32, n int32, si int32, d models.Resources, rt sim.Time, now sim.Time) {
+// pushTasks queues n more tasks of job ji (stage si, demand d, run time rt), numbered from
+// index (or, if index < 0, as new tasks of the job).
+func (c *cell) pushTasks(ji int32, n int32, si int32, d models.Resources, rt sim.Time, now sim.Time, index int32) {
 	jp := &c.jobs[ji]
 	est := jp.estimate
 	if jp.stages != nil {
@@ -192,9 +201,13 @@ func (c *cell) pushTasks(ji int32, n int32, si int32, d models.Resources, rt sim
 		est = rt
 	}
 	for k := int32(0); k < n; k++ {
-		c.queue.Push(policy.Entry{Ref: ji, Index: jp.enqueued, Stage: si, Job: jp.id, Priority: jp.priority, Submit: jp.submit,
+		i := index + k
+		if index < 0 {
+			i = jp.enqueued
+			jp.enqueued++
+		}
+		c.queue.Push(policy.Entry{Ref: ji, Index: i, Stage: si, Job: jp.id, Priority: jp.priority, Submit: jp.submit,
 			Runtime: rt, Estimate: est, Demand: d})
-		jp.enqueued++
 	}
 	c.queueChange(now, int(n))
 	c.st.tasksArrived += int64(n)

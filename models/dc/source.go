@@ -96,6 +96,7 @@ type jobSpec struct {
 	traceJob   string      // the trace's job id ("" for synthetic jobs)
 	traceTask  string      // the trace's task name of a single-task job
 	stages     []stageSpec // a DAG job's tasks (nil otherwise); demand is then the largest stage's
+	service    int32       // service index + 1 for a service's replicas, 0 for batch jobs
 }
 
 // stageSpec is one task of a DAG job: count identical instances, enqueued when the parent stages
