@@ -22,7 +22,7 @@ type Scenario struct {
 	SLO         SLO            `yaml:"slo"`
 	Cost        Cost           `yaml:"cost"`
 	Output      Output         `yaml:"output"`
-	Fleet       *Fleet         `yaml:"fleet"` // optional: replicate the cluster into cells behind a global router
+	Fleet       *Fleet         `yaml:"fleet"`    // optional: replicate the cluster into cells behind a global router
 	Services    []Service      `yaml:"services"` // latency-critical services: replicas on the cluster, request-level simulation
 
 	src *source // where the scenario was read from and where each key was given (see Pos)
@@ -98,7 +98,7 @@ type Service struct {
 
 // ServiceTime is a request's service time at a replica.
 type ServiceTime struct {
-	Dist            string         `yaml:"dist"`              // constant (mean), exponential (mean), lognormal (median + sigma, or mean + cv), llm
+	Dist            string         `yaml:"dist"` // constant (mean), exponential (mean), lognormal (median + sigma, or mean + cv), llm
 	Mean            units.Duration `yaml:"mean"`
 	CV              float64        `yaml:"cv"`
 	Median          units.Duration `yaml:"median"`

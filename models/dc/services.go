@@ -58,7 +58,7 @@ func (s *Sim) runServices(evs []svcEvent, end sim.Time) ([]results.ServiceRow, [
 		cfg := sv.Sim
 		cfg.Seed = s.cfg.Seed
 		// Replicas placed at time 0 are the service's initial replicas; later ones are added.
-		idx := map[int32]int{} // cluster replica index → service replica index
+		idx := map[int32]int{}          // cluster replica index → service replica index
 		first := make([]bool, len(evs)) // the events that placed the initial replicas
 		cfg.Replicas = 0
 		for k, e := range evs {
