@@ -532,3 +532,81 @@ func (r Rate) MarshalText() ([]byte, error) {
 	}
 	return []byte(r.String()), nil
 }
+
+// ---- Bandwidth ----
+
+// bandwidthUnits are the accepted units, bytes and bits per second, in String's order of
+// preference (decimal bytes first).
+var bandwidthUnits = []struct {
+	name string
+	mult float64 // bytes per second per unit
+}{
+	{"TB/s", 1e12}, {"GB/s", 1e9}, {"MB/s", 1e6}, {"kB/s", 1e3}, {"B/s", 1},
+	{"TiB/s", 1 << 40}, {"GiB/s", 1 << 30}, {"MiB/s", 1 << 20}, {"KiB/s", 1 << 10}, {"KB/s", 1e3},
+	{"Tb/s", 1e12 / 8}, {"Gb/s", 1e9 / 8}, {"Mb/s", 1e6 / 8}, {"kb/s", 1e3 / 8}, {"b/s", 1.0 / 8},
+	{"Tbps", 1e12 / 8}, {"Gbps", 1e9 / 8}, {"Mbps", 1e6 / 8},
+}
+
+// ParseBandwidth parses a non-negative data rate such as "25 Gb/s" (bits), "3.2 GB/s" (bytes),
+// "100 MiB/s", "10 Gbps" or "1e9" (bytes per second). The result is in bytes per second.
+func ParseBandwidth(s string) (Bandwidth, error) {
+	r, unit, err := splitQuantity(s, "bandwidth", `"25 Gb/s" or "3.2 GB/s"`)
+	if err != nil {
+		return 0, err
+	}
+	mult := -1.0
+	if unit == "" {
+		mult = 1
+	}
+	for _, u := range bandwidthUnits {
+		if u.name == unit {
+			mult = u.mult
+		}
+	}
+	if mult < 0 {
+		return 0, fmt.Errorf("unknown bandwidth unit %q in %q (use B/s, kB/s, MB/s, GB/s, TB/s, KiB/s, MiB/s, GiB/s, TiB/s or bits: b/s, kb/s, Mb/s, Gb/s, Tb/s, Gbps)", unit, s)
+	}
+	f, err := ratFloat(r, "bandwidth", s)
+	if err != nil {
+		return 0, err
+	}
+	v := f * mult
+	if math.IsInf(v, 0) {
+		return 0, fmt.Errorf("bandwidth %q out of range", s)
+	}
+	return Bandwidth(v), nil
+}
+
+// String returns the shortest of "<n> GB/s", "<n> MB/s", … that parses back to exactly b.
+func (b Bandwidth) String() string {
+	f := float64(b)
+	best := strconv.FormatFloat(f, 'g', -1, 64) + " B/s"
+	if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
+		return best
+	}
+	for _, u := range bandwidthUnits[:5] {
+		c := shortest(f/u.mult) + " " + u.name
+		if v, err := ParseBandwidth(c); err == nil && v == b && len(c) < len(best) {
+			best = c
+		}
+	}
+	return best
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseBandwidth.
+func (b *Bandwidth) UnmarshalText(t []byte) error {
+	v, err := ParseBandwidth(string(t))
+	if err == nil {
+		*b = v
+	}
+	return err
+}
+
+// MarshalText implements encoding.TextMarshaler with String; negative or non-finite values are
+// an error.
+func (b Bandwidth) MarshalText() ([]byte, error) {
+	if err := checkFloat(float64(b), "bandwidth"); err != nil {
+		return nil, err
+	}
+	return []byte(b.String()), nil
+}

@@ -43,3 +43,6 @@ type CPU int64
 
 // Rate is an event rate in events per second. Text forms: "10/s", "600/min", "3.5/h", "100/d"; a bare number is per second.
 type Rate float64
+
+// Bandwidth is a data rate in bytes per second.
+type Bandwidth float64
