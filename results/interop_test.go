@@ -163,6 +163,7 @@ func TestInterop(t *testing.T) {
 		"lost_core_hours": sum.LostCoreHours, "unavailability": sum.Unavailability, "embodied_carbon_kg": sum.EmbodiedCarbonKg,
 		"service_requests": float64(sum.ServiceRequests), "service_dropped": float64(sum.ServiceDropped),
 		"service_slo_violation_minutes": sum.ServiceSLOViolationMinutes,
+		"transferred_gib":               sum.NetworkGiB, "storage_written_gib": sum.StorageWrittenGiB, "storage_overflow_gib": sum.StorageOverflowGiB,
 	}
 	for reader, tb := range map[string]interop.Table{"polars": rep.Polars[TableSummary], "arrow": rep.Arrow[TableSummary]} {
 		if !reflect.DeepEqual(tb.FirstRow, wantSummary) {

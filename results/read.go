@@ -389,6 +389,7 @@ func decodeSummary(b *batch, rows []Summary) []Summary {
 	failedJobs, hostFailures, taskRetries := i64("jobs_failed"), i64("host_failures"), i64("task_retries")
 	lost, unavail, embodied := f64("lost_core_hours"), f64("unavailability"), f64("embodied_carbon_kg")
 	svcReq, svcDrop, svcMin := i64("service_requests"), i64("service_dropped"), f64("service_slo_violation_minutes")
+	netGiB, storW, storO := f64("transferred_gib"), f64("storage_written_gib"), f64("storage_overflow_gib")
 	if b.err != nil {
 		return rows
 	}
@@ -424,6 +425,9 @@ func decodeSummary(b *batch, rows []Summary) []Summary {
 			ServiceRequests:            svcReq.Value(i),
 			ServiceDropped:             svcDrop.Value(i),
 			ServiceSLOViolationMinutes: svcMin.Value(i),
+			NetworkGiB:                 netGiB.Value(i),
+			StorageWrittenGiB:          storW.Value(i),
+			StorageOverflowGiB:         storO.Value(i),
 			SimTimeS:                   simTime.Value(i),
 			Events:                     events.Value(i),
 		})

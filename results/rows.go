@@ -83,6 +83,9 @@ type Summary struct {
 	ServiceRequests            int64   // requests that arrived at the services
 	ServiceDropped             int64   // service requests dropped
 	ServiceSLOViolationMinutes float64 // minutes of service windows whose p99 broke the SLO
+	NetworkGiB                 float64 // data tasks transferred (reads and writes, logical)
+	StorageWrittenGiB          float64 // raw data written to storage pools (replicas, parity included)
+	StorageOverflowGiB         float64 // raw data that did not fit in full pools
 	SimTimeS                   float64 // simulated time at the end of the run
 	Events                     int64
 }

@@ -135,7 +135,7 @@ type summaryCols struct {
 	failedJobs, hostFailures, retries                      i64Col
 	lostCoreHours, unavailability, embodied                f64Col
 	svcRequests, svcDropped                                i64Col
-	svcSLOMinutes                                          f64Col
+	svcSLOMinutes, netGiB, storWritten, storOverflow       f64Col
 }
 
 func (c *summaryCols) fields() []field {
@@ -172,6 +172,9 @@ func (c *summaryCols) fields() []field {
 		{"service_requests", "1", "Requests that arrived at the services.", false, &c.svcRequests},
 		{"service_dropped", "1", "Service requests dropped (queue full or no replica up).", false, &c.svcDropped},
 		{"service_slo_violation_minutes", "min", "Minutes of service windows whose p99 latency broke the service's slo_p99.", false, &c.svcSLOMinutes},
+		{"transferred_gib", "GiB", "Data tasks read from and wrote to storage pools (logical bytes).", false, &c.netGiB},
+		{"storage_written_gib", "GiB", "Raw data written to storage pools (replicas and parity included).", false, &c.storWritten},
+		{"storage_overflow_gib", "GiB", "Raw data that did not fit because its pool was full (a capacity-planning signal; the jobs break their SLO).", false, &c.storOverflow},
 	}
 }
 

@@ -351,6 +351,9 @@ func WriteSummary(path string, meta Meta, s *Summary) error {
 	c.svcRequests.add(s.ServiceRequests)
 	c.svcDropped.add(s.ServiceDropped)
 	c.svcSLOMinutes.add(s.ServiceSLOViolationMinutes)
+	c.netGiB.add(s.NetworkGiB)
+	c.storWritten.add(s.StorageWrittenGiB)
+	c.storOverflow.add(s.StorageOverflowGiB)
 	if err := t.rowDone(); err != nil {
 		t.abort()
 		return err

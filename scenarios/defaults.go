@@ -134,13 +134,29 @@ func (s *Scenario) ApplyDefaults() {
 			spec  *workload.DistSpec
 			key   string
 			value float64
-		}{{&src.TasksPerJob, "tasks_per_job", 1}, {&src.GPUs, "gpus", 0}, {&src.Priority, "priority", 0}} {
+		}{{&src.TasksPerJob, "tasks_per_job", 1}, {&src.GPUs, "gpus", 0}, {&src.Priority, "priority", 0},
+			{&src.InputGiB, "input_gib", 0}, {&src.OutputGiB, "output_gib", 0}} {
 			if unset(p+"."+d.key, d.spec.Dist == "") && isZeroDist(*d.spec) {
 				*d.spec = workload.DistSpec{Dist: "constant", Value: d.value}
 			}
 		}
 		if unset(p+".tenants", src.Tenants == nil) {
 			src.Tenants = []string{DefaultTenant}
+		}
+	}
+	for i := range s.Storage {
+		sp, p := &s.Storage[i], fmt.Sprintf("storage[%d]", i)
+		if unset(p+".name", sp.Name == "") {
+			sp.Name = fmt.Sprintf("pool%d", i)
+		}
+		if unset(p+".replication", sp.Replication == 0) && sp.ErasureData == 0 {
+			sp.Replication = 1
+		}
+	}
+	for i := range s.Workload.Synthetic {
+		src := &s.Workload.Synthetic[i]
+		if unset(fmt.Sprintf("workload.synthetic[%d].storage", i), src.Storage == "") && len(s.Storage) > 0 {
+			src.Storage = s.Storage[0].Name
 		}
 	}
 	for i := range s.Services {

@@ -49,7 +49,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown top-level key", valid + "sed: 3\n", nil,
 			[]string{`t.yaml:14:1: unknown key "sed" at the top level (did you mean "seed"?)`}},
 		{"unknown key without suggestion", valid + "zzzzzzzz: 3\n", nil,
-			[]string{`t.yaml:14:1: unknown key "zzzzzzzz" at the top level (known keys: name, description, seed, horizon, cluster, workload, scheduler, slo, cost, output, fleet, services)`}},
+			[]string{`t.yaml:14:1: unknown key "zzzzzzzz" at the top level (known keys: name, description, seed, horizon, cluster, workload, scheduler, slo, cost, output, fleet, services, network, storage)`}},
 		{"bad unit", edit("64 GiB", "64 Gb"), nil,
 			[]string{`t.yaml:6:15: cluster.host_groups[0].memory: unknown byte unit "Gb" in "64 Gb" (use B, kB, MB, GB, TB, PB, KiB, MiB, GiB, TiB, PiB)`}},
 		{"bad duration unit", valid + "horizon: 3hrs\n", nil,

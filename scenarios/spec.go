@@ -24,6 +24,8 @@ type Scenario struct {
 	Output      Output         `yaml:"output"`
 	Fleet       *Fleet         `yaml:"fleet"`    // optional: replicate the cluster into cells behind a global router
 	Services    []Service      `yaml:"services"` // latency-critical services: replicas on the cluster, request-level simulation
+	Network     *Network       `yaml:"network"`  // optional: the network tasks' data transfers cross
+	Storage     []StoragePool  `yaml:"storage"`  // optional: storage pools tasks read and write
 
 	src *source // where the scenario was read from and where each key was given (see Pos)
 }
@@ -145,6 +147,34 @@ type SyntheticSource struct {
 	Priority    workload.DistSpec    `yaml:"priority"`        // job priority, rounded (default constant 0)
 	Tenants     []string             `yaml:"tenants"`         // tenant names; each job picks one uniformly (default ["default"])
 	DeadlineX   float64              `yaml:"deadline_factor"` // if > 0, deadline = submit + factor × longest task run time (default 0: none)
+	InputGiB    workload.DistSpec    `yaml:"input_gib"`       // data each task reads from its storage pool before it runs, GiB (default 0)
+	OutputGiB   workload.DistSpec    `yaml:"output_gib"`      // data each task writes to its storage pool after it runs, GiB (default 0)
+	Storage     string               `yaml:"storage"`         // the storage pool it reads and writes (default: the first)
+}
+
+// Network is the datacenter network that tasks' data transfers cross.
+type Network struct {
+	Topology        string          `yaml:"topology"`         // leaf-spine or fat-tree
+	Leaves          int             `yaml:"leaves"`           // leaf-spine: top-of-rack switches
+	Spines          int             `yaml:"spines"`           // leaf-spine: spine switches
+	HostsPerLeaf    int             `yaml:"hosts_per_leaf"`   // leaf-spine: hosts under each leaf
+	HostBandwidth   units.Bandwidth `yaml:"host_bandwidth"`   // leaf-spine: host–leaf link, per direction
+	UplinkBandwidth units.Bandwidth `yaml:"uplink_bandwidth"` // leaf-spine: leaf–spine link, per direction
+	K               int             `yaml:"k"`                // fat-tree: k (even): k³/4 hosts
+	Bandwidth       units.Bandwidth `yaml:"bandwidth"`        // fat-tree: every link, per direction
+	Latency         units.Duration  `yaml:"latency"`          // every link (default 0)
+}
+
+// StoragePool is shared storage that tasks read their input from and write their output to.
+type StoragePool struct {
+	Name          string          `yaml:"name"`           // default "pool<i>"; unique
+	Capacity      units.Bytes     `yaml:"capacity"`       // usable raw capacity, > 0
+	Bandwidth     units.Bandwidth `yaml:"bandwidth"`      // aggregate read+write bandwidth, > 0
+	Replication   int             `yaml:"replication"`    // copies written (default 1)
+	ErasureData   int             `yaml:"erasure_data"`   // erasure coding k (data fragments); with erasure_parity m instead of replication
+	ErasureParity int             `yaml:"erasure_parity"` // erasure coding m (parity fragments)
+	Used          units.Bytes     `yaml:"used"`           // data already stored at time 0 (default 0)
+	Attach        int             `yaml:"attach"`         // with a network: the topology host index the pool is reached through (default: the first index after the cluster's hosts, then the next, ...)
 }
 
 // Scheduler chooses the queue discipline and placement policy by registry name.

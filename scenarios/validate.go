@@ -101,6 +101,16 @@ func (s *Scenario) Validate() error {
 			}
 		}
 	}
+	pools := map[string]string{}
+	for i, sp := range s.Storage {
+		c.pool(fmt.Sprintf("storage[%d]", i), sp, pools)
+	}
+	if s.Network != nil {
+		c.network(*s.Network)
+	}
+	if (s.Network != nil || len(s.Storage) > 0) && s.Fleet != nil {
+		c.errf("fleet", "network and storage are modelled in a single cluster; not with fleet yet")
+	}
 	names := map[string]string{}
 	for i, sv := range s.Services {
 		c.service(fmt.Sprintf("services[%d]", i), sv, names)
@@ -173,6 +183,15 @@ func (s *Scenario) Validate() error {
 		c.dist(p+".gpus", src.GPUs, nonNegative)
 		c.dist(p+".runtime_s", src.RuntimeS, positive)
 		c.dist(p+".priority", src.Priority, anySign)
+		c.dist(p+".input_gib", src.InputGiB, nonNegative)
+		c.dist(p+".output_gib", src.OutputGiB, nonNegative)
+		moves := src.InputGiB.Dist != "constant" || src.InputGiB.Value != 0 || src.OutputGiB.Dist != "constant" || src.OutputGiB.Value != 0
+		switch {
+		case src.Storage != "" && !slices.ContainsFunc(s.Storage, func(sp StoragePool) bool { return sp.Name == src.Storage }):
+			c.errf(p+".storage", "no storage pool is named %q", src.Storage)
+		case moves && len(s.Storage) == 0:
+			c.errf(p, "input_gib and output_gib need a storage pool (a storage section)")
+		}
 		if len(src.Tenants) == 0 {
 			c.errf(p+".tenants", "at least one tenant is required")
 		}
@@ -287,6 +306,59 @@ func (c *checker) trace(p string, i int, tr TraceSource, sources map[string]stri
 	}
 	if tr.Jobs < 0 {
 		c.errf(p+".jobs", "must be >= 0, got %d", tr.Jobs)
+	}
+}
+
+// pool checks one storage pool.
+func (c *checker) pool(p string, sp StoragePool, names map[string]string) {
+	c.unique(names, p+".name", "storage pool", sp.Name)
+	if sp.Capacity <= 0 {
+		c.errf(p+".capacity", "must be > 0, got %s", sp.Capacity)
+	}
+	if !(sp.Bandwidth > 0) {
+		c.errf(p+".bandwidth", "must be > 0, got %s", sp.Bandwidth)
+	}
+	if sp.Used < 0 || sp.Used > sp.Capacity {
+		c.errf(p+".used", "must be in [0, capacity], got %s", sp.Used)
+	}
+	switch {
+	case sp.ErasureData != 0 || sp.ErasureParity != 0:
+		if sp.ErasureData < 1 || sp.ErasureParity < 0 {
+			c.errf(p+".erasure_data", "erasure coding needs erasure_data >= 1 and erasure_parity >= 0, got %d and %d", sp.ErasureData, sp.ErasureParity)
+		}
+		if sp.Replication > 1 {
+			c.errf(p+".replication", "give either replication or erasure coding, not both")
+		}
+	case sp.Replication < 1:
+		c.errf(p+".replication", "must be >= 1, got %d", sp.Replication)
+	}
+	if sp.Attach < 0 {
+		c.errf(p+".attach", "must be a topology host index >= 0, got %d", sp.Attach)
+	}
+}
+
+// network checks the network section.
+func (c *checker) network(n Network) {
+	switch n.Topology {
+	case "leaf-spine":
+		if n.Leaves < 1 || n.Spines < 1 || n.HostsPerLeaf < 1 {
+			c.errf("network", "leaf-spine needs leaves, spines and hosts_per_leaf >= 1 (got %d, %d, %d)", n.Leaves, n.Spines, n.HostsPerLeaf)
+		}
+		if !(n.HostBandwidth > 0) || !(n.UplinkBandwidth > 0) {
+			c.errf("network", "leaf-spine needs host_bandwidth and uplink_bandwidth > 0")
+		}
+	case "fat-tree":
+		if n.K < 2 || n.K%2 != 0 {
+			c.errf("network.k", "must be even and >= 2, got %d", n.K)
+		}
+		if !(n.Bandwidth > 0) {
+			c.errf("network.bandwidth", "must be > 0, got %s", n.Bandwidth)
+		}
+	default:
+		c.oneOf("network.topology", "topology", n.Topology, []string{"leaf-spine", "fat-tree"})
+	}
+	if n.Latency < 0 {
+		c.errf("network.latency", "must be >= 0, got %s", n.Latency)
 	}
 }
 

@@ -46,6 +46,8 @@ type Info struct {
 	JobsRows        int64   `json:"jobs_rows"`
 	HostsRows       int64   `json:"hosts_rows"`
 	ServicesRows    int64   `json:"services_rows,omitempty"`
+	LinksRows       int64   `json:"links_rows,omitempty"`
+	StorageRows     int64   `json:"storage_rows,omitempty"`
 	OutputDir       string  `json:"output_dir"`
 	WroteHostsArr   bool    `json:"wrote_hosts_arrow"`
 	// Parallel engine figures of a fleet run.
@@ -95,6 +97,23 @@ func Run(sc *scenarios.Scenario, opt Options) (*Output, error) {
 		defer hosts.Abort()
 		simOpt.Hosts = hosts
 	}
+	var links *results.LinksWriter
+	var pools *results.PoolsWriter
+	linksPath, poolsPath := filepath.Join(opt.OutDir, "links.arrow"), filepath.Join(opt.OutDir, "storage.arrow")
+	if cfg.Network != nil {
+		if links, err = results.NewLinksWriter(linksPath, meta); err != nil {
+			return nil, err
+		}
+		defer links.Abort()
+		simOpt.Links = links
+	}
+	if len(cfg.Pools) > 0 {
+		if pools, err = results.NewPoolsWriter(poolsPath, meta); err != nil {
+			return nil, err
+		}
+		defer pools.Abort()
+		simOpt.Pools = pools
+	}
 	s, err := dc.New(cfg, simOpt)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInput, err)
@@ -121,6 +140,22 @@ func Run(sc *scenarios.Scenario, opt Options) (*Output, error) {
 		}
 	}
 	if err := results.WriteSummary(filepath.Join(opt.OutDir, "summary.arrow"), meta, &res.Summary); err != nil {
+		return nil, err
+	}
+	if links != nil {
+		if err := links.Close(); err != nil {
+			return nil, err
+		}
+		info.LinksRows = links.Rows()
+	} else if err := os.Remove(linksPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err // a stale file would not match this run's other files
+	}
+	if pools != nil {
+		if err := pools.Close(); err != nil {
+			return nil, err
+		}
+		info.StorageRows = pools.Rows()
+	} else if err := os.Remove(poolsPath); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
 	svcPath := filepath.Join(opt.OutDir, "services.arrow")

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/dcsim/dcsim/models/failure"
+	"github.com/dcsim/dcsim/models/network"
 	"github.com/dcsim/dcsim/models/timeseries"
 	"github.com/dcsim/dcsim/models/trace/google2011"
 
@@ -65,6 +66,7 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 			Name: w.Name, Jobs: w.Jobs, Start: sim.Time(w.Start), Until: sim.Time(w.Until),
 			Arrivals: w.Arrivals, TasksPerJob: w.TasksPerJob, CPUCores: w.CPUCores, MemoryGiB: w.MemoryGiB,
 			GPUs: w.GPUs, RuntimeS: w.RuntimeS, Priority: w.Priority, Tenants: w.Tenants, DeadlineX: w.DeadlineX,
+			InputGiB: w.InputGiB, OutputGiB: w.OutputGiB, Pool: int32(max(0, slices.IndexFunc(sc.Storage, func(p scenarios.StoragePool) bool { return p.Name == w.Storage }))),
 		})
 	}
 	for i, tr := range sc.Workload.Traces {
@@ -73,6 +75,29 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 			SkipBad: tr.SkipBad,
 			Filter: trace.Filter{FromUS: int64(tr.Start), ToUS: int64(tr.End), Fraction: tr.Sample, TimeScale: tr.TimeScale,
 				MaxJobs: tr.Jobs, Seed: sc.Seed}})
+	}
+	for i, sp := range sc.Storage {
+		over := float64(sp.Replication)
+		if sp.ErasureData > 0 {
+			over = float64(sp.ErasureData+sp.ErasureParity) / float64(sp.ErasureData)
+		}
+		attach := sp.Attach
+		if attach == 0 {
+			attach = -1 - i // resolved below: the topology hosts after the cluster's
+		}
+		cfg.Pools = append(cfg.Pools, PoolConfig{Name: sp.Name, CapacityBytes: float64(sp.Capacity), UsedBytes: float64(sp.Used),
+			BandwidthBps: float64(sp.Bandwidth), Overhead: over, Attach: attach})
+	}
+	if n := sc.Network; n != nil {
+		nc := *n
+		cfg.Network = &NetworkConfig{Build: func() (*network.Topology, error) {
+			switch nc.Topology {
+			case "leaf-spine":
+				return network.LeafSpine(nc.Leaves, nc.Spines, nc.HostsPerLeaf, float64(nc.HostBandwidth), float64(nc.UplinkBandwidth), int64(nc.Latency))
+			default:
+				return network.FatTree(nc.K, float64(nc.Bandwidth), int64(nc.Latency))
+			}
+		}}
 	}
 	for i := range sc.Services {
 		sv, err := serviceConfig(sc, i)

@@ -19,6 +19,7 @@ const (
 	evDeliver               // A job dispatched by the router reaches the cell; B = inbox slot
 	evDone                  // router: a cell reports a finished job; A = cell, B = its CPU demand (millicores × tasks)
 	evFailure               // a host fails or is repaired; A = host (the event is the cell's failure process's next)
+	evFlow                  // data transfers complete; B = the network state's epoch when scheduled (stale if it changed)
 )
 
 type job struct {
@@ -45,6 +46,10 @@ type job struct {
 	running    int32    // head of the job's list of running tasks (slots of cell.run), -1 if none
 	retries    int32    // tasks killed by host failures
 	service    int32    // service index + 1 for a service's replicas, 0 for batch jobs
+	pool       int32    // storage pool its tasks read and write
+	inBytes    float64  // per task, read before it runs
+	outBytes   float64  // per task, written after it runs
+	overflow   bool     // some of its output did not fit in its pool (an SLO violation)
 	runtime    sim.Time // run time of a uniform job's tasks (for resubmitting a killed gang)
 }
 
@@ -54,8 +59,13 @@ type job struct {
 type runTask struct {
 	job, stage, host int32
 	index            int32 // the task's index in its job (a service's replica index)
-	hPrev, hNext     int32 // host list
-	jPrev, jNext     int32 // job list
+	pool             int32 // storage pool of its transfers
+	phase            uint8
+	inBytes          float64
+	outBytes         float64
+	extra            sim.Time // transfer latency added to its run time
+	hPrev, hNext     int32    // host list
+	jPrev, jNext     int32    // job list
 	start            sim.Time
 	runtime          sim.Time
 	end              sim.EventID
@@ -75,7 +85,7 @@ func newJob(js *jobSpec) job {
 	j := job{id: js.id, source: js.source, gang: js.gang, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
 		host: -1, demand: js.demand, submit: js.submit, start: -1, deadline: js.deadline, maxRuntime: js.maxRuntime,
 		estimate: js.estimate, live: true, traceJob: js.traceJob, traceTask: js.traceTask, running: -1, runtime: js.runtime0,
-		service: js.service}
+		service: js.service, pool: js.pool, inBytes: js.inBytes, outBytes: js.outBytes}
 	if js.stages != nil {
 		j.stages = make([]stage, len(js.stages))
 		for i := range js.stages {
@@ -122,6 +132,9 @@ type stats struct {
 	rejected      int64
 	unfinished    int64
 	failed        int64
+	movedBytes    float64 // data transferred by tasks
+	writtenRaw    float64 // raw bytes written to pools
+	overflowBytes float64 // raw bytes that did not fit
 	hostFailures  int64
 	taskRetries   int64
 	lostCoreUS    float64 // core·µs of work lost to killed tasks
@@ -199,9 +212,13 @@ type cell struct {
 	intervalStart sim.Time
 	nextSample    sim.Time
 	sampling      bool
-	background    int                 // pending events that do not keep the run alive (host samples, failures)
-	fail          *failures           // nil without failures
-	svcEvents     []svcEvent          // replicas placed and killed, in time order
+	background    int        // pending events that do not keep the run alive (host samples, failures)
+	fail          *failures  // nil without failures
+	svcEvents     []svcEvent // replicas placed and killed, in time order
+	net           *netState  // nil without network and storage
+	sampled       bool       // some interval table is written (hosts, links, storage)
+	linkSink      LinkSink
+	poolSink      PoolSink
 	carbonCur     []timeseries.Cursor // per host, with a carbon series
 	priceCur      []timeseries.Cursor // per host, with a price series
 	nextJobID     int64               // single-cluster runs: the last job id drawn
@@ -247,8 +264,9 @@ func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
 		name = "cell/" + itoa(int(idx)) + "/" + name
 	}
 	c.placer.Init(c.hosts, randFor(s.cfg.Seed, name))
-	if s.opt.Hosts != nil {
+	if s.opt.Hosts != nil || s.opt.Links != nil || s.opt.Pools != nil {
 		c.nextSample = s.cfg.HostInterval
+		c.sampled = true
 	}
 	if cs := s.cfg.CarbonSeries; cs != nil {
 		c.carbonCur = make([]timeseries.Cursor, len(c.hosts))
@@ -268,6 +286,12 @@ func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
 	if c.fail != nil {
 		c.track = true
 		c.scheduleFailure()
+	}
+	if c.net, err = newNetState(c, &s.cfg); err != nil {
+		return nil, err
+	}
+	if c.net != nil {
+		c.track = true
 	}
 	return c, nil
 }
@@ -362,7 +386,7 @@ func (c *cell) queueChange(now sim.Time, delta int) {
 // handle dispatches one event. A switch, not an interface call per event.
 func (c *cell) handle(ev sim.Event) {
 	now := ev.Time
-	if !c.sampling && c.hostSink != nil && ev.Kind != evSample {
+	if !c.sampling && c.sampled && ev.Kind != evSample {
 		c.catchUpSampling(now)
 	}
 	if c.fail != nil && c.fail.paused && ev.Kind != evFailure {
@@ -389,10 +413,7 @@ func (c *cell) handle(ev sim.Event) {
 		c.freeInbox = append(c.freeInbox, slot)
 	case evTaskEnd:
 		if c.track {
-			ri := int32(ev.B)
-			ji, si := c.run[ri].job, c.run[ri].stage
-			c.removeRunning(ri)
-			c.taskEnd(ev.A, ji, si)
+			c.computeDone(int32(ev.B))
 		} else {
 			c.taskEnd(ev.A, int32(ev.B), int32(ev.B>>32))
 		}
@@ -408,6 +429,10 @@ func (c *cell) handle(ev sim.Event) {
 		}
 	case evFailure:
 		c.handleFailure(now)
+	case evFlow:
+		if ev.B == c.net.epoch {
+			c.flowsDone(now)
+		}
 	}
 }
 
@@ -564,9 +589,18 @@ func (c *cell) startTask(e *policy.Entry, h int32) {
 	}
 	if c.track {
 		ri := c.addRunning(e.Ref, e.Stage, h, now, e.Demand)
-		c.run[ri].end = c.eng.After(e.Runtime, evTaskEnd, h, int64(ri))
-		c.run[ri].runtime = e.Runtime
-		c.run[ri].index = e.Index
+		r := &c.run[ri]
+		r.runtime, r.index = e.Runtime, e.Index
+		if c.net != nil && (jp.inBytes > 0 || jp.outBytes > 0) {
+			r.pool, r.inBytes, r.outBytes = jp.pool, jp.inBytes, jp.outBytes
+			r.extra = c.transferLatency(h, jp)
+			if jp.inBytes > 0 {
+				c.startTransfer(ri, true, jp.inBytes)
+				goto started
+			}
+		}
+		r.end = c.eng.After(e.Runtime+r.extra, evTaskEnd, h, int64(ri))
+	started:
 	} else {
 		c.eng.After(e.Runtime, evTaskEnd, h, int64(e.Ref)|int64(e.Stage)<<32)
 	}
@@ -726,7 +760,7 @@ func (st *stats) account(jp *job, status string, now, maxWait sim.Time) bool {
 	} else {
 		violated = violated || now-jp.submit > maxWait
 	}
-	if jp.deadline >= 0 && now > jp.deadline {
+	if jp.deadline >= 0 && now > jp.deadline || jp.overflow {
 		violated = true
 	}
 	if violated {
@@ -769,13 +803,16 @@ func (c *cell) flushInterval(now sim.Time, write bool) {
 		}
 		*a = hostAcc{last: now, watts: a.watts}
 	}
+	if c.net != nil {
+		c.flushNet(c.intervalStart, now, write)
+	}
 	c.intervalStart = now
 }
 
 // finish closes the cell at the run's end time: the last intervals are flushed and every job
 // still queued, running or in transit is written as unfinished, in job-id order.
 func (c *cell) finish(end sim.Time) {
-	if c.hostSink != nil {
+	if c.sampled {
 		for c.nextSample <= end && c.nextSample > 0 {
 			c.flushInterval(c.nextSample, true)
 			c.nextSample += c.s.cfg.HostInterval
@@ -805,6 +842,9 @@ func (c *cell) finish(end sim.Time) {
 		c.st.energyUSD = c.st.energyJ / 3.6e6 * c.price
 	}
 	c.st.hostUS = int64(len(c.hosts)) * int64(end)
+	if n := c.net; n != nil {
+		c.st.movedBytes, c.st.writtenRaw, c.st.overflowBytes = n.movedBytes, n.writtenRaw, n.overflowBytes
+	}
 	if c.fail != nil {
 		c.st.downUS = c.fail.downUSAt(end)
 	}

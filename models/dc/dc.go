@@ -29,6 +29,12 @@ type JobSink interface{ Write(*results.JobRow) error }
 // HostSink receives one row per host per interval.
 type HostSink interface{ Write(*results.HostRow) error }
 
+// LinkSink receives one row per network link per interval.
+type LinkSink interface{ Write(*results.LinkRow) error }
+
+// PoolSink receives one row per storage pool per interval.
+type PoolSink interface{ Write(*results.PoolRow) error }
+
 // Progress is reported to Options.Progress every few tens of thousands of events.
 type Progress struct {
 	Now, Horizon   sim.Time
@@ -41,7 +47,9 @@ type Progress struct {
 // Options are run-time options that do not change results.
 type Options struct {
 	Jobs     JobSink  // may be nil
-	Hosts    HostSink // may be nil; then no interval events are scheduled
+	Hosts    HostSink // may be nil; then no interval events are scheduled (unless Links or Pools)
+	Links    LinkSink // may be nil
+	Pools    PoolSink // may be nil
 	Progress func(Progress)
 	// Workers is the number of goroutines a fleet runs its partitions on (<= 1: one). It never
 	// changes results.
@@ -77,6 +85,9 @@ type Source struct {
 	Priority    workload.DistSpec
 	Tenants     []string
 	DeadlineX   float64
+	InputGiB    workload.DistSpec // per task, read from Pool before it runs (zero value: none)
+	OutputGiB   workload.DistSpec // per task, written to Pool after it runs
+	Pool        int32             // index in Config.Pools
 }
 
 // Config fully describes a run.
@@ -111,6 +122,9 @@ type Config struct {
 	CarbonSeries, PriceSeries *timeseries.Series
 	// Services run on the cluster (single-cluster runs with a horizon only).
 	Services []ServiceConfig
+	// Network and Pools model data transfers (single-cluster runs only).
+	Network *NetworkConfig
+	Pools   []PoolConfig
 }
 
 // FleetConfig replicates the cluster into Cells cells behind a router.
@@ -234,6 +248,10 @@ func New(cfg Config, opt Options) (*Sim, error) {
 		}
 		s.cells = append(s.cells, c)
 	}
+	if (cfg.Network != nil || len(cfg.Pools) > 0) && cfg.Fleet != nil {
+		s.Close()
+		return nil, errors.New("network and storage are modelled in a single cluster, not in a fleet")
+	}
 	if len(cfg.Services) > 0 {
 		switch {
 		case cfg.Fleet != nil:
@@ -254,6 +272,7 @@ func New(cfg Config, opt Options) (*Sim, error) {
 		c := s.cells[0]
 		c.sources = sources
 		c.jobSink, c.hostSink = opt.Jobs, opt.Hosts
+		c.linkSink, c.poolSink = opt.Links, opt.Pools
 		for i, src := range sources {
 			if t := src.first(); t >= 0 {
 				c.eng.Schedule(t, evArrival, int32(i), 0)
@@ -492,6 +511,9 @@ func (s *Sim) result(ps *sim.ParallelStats) *Result {
 		t.rejected += st.rejected
 		t.unfinished += st.unfinished
 		t.failed += st.failed
+		t.movedBytes += st.movedBytes
+		t.writtenRaw += st.writtenRaw
+		t.overflowBytes += st.overflowBytes
 		t.hostFailures += st.hostFailures
 		t.taskRetries += st.taskRetries
 		t.lostCoreUS += st.lostCoreUS
@@ -525,6 +547,7 @@ func (s *Sim) result(ps *sim.ParallelStats) *Result {
 	sum.JobsSubmitted, sum.JobsFinished, sum.JobsRejected, sum.JobsUnfinished = t.submitted, t.finished, t.rejected, t.unfinished
 	sum.SLOViolations = t.sloViolations
 	sum.JobsFailed, sum.HostFailures, sum.TaskRetries = t.failed, t.hostFailures, t.taskRetries
+	sum.NetworkGiB, sum.StorageWrittenGiB, sum.StorageOverflowGiB = t.movedBytes/(1<<30), t.writtenRaw/(1<<30), t.overflowBytes/(1<<30)
 	sum.LostCoreHours = t.lostCoreUS / 3.6e9
 	if t.hostUS > 0 {
 		sum.Unavailability = float64(t.downUS) / float64(t.hostUS)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dcsim/dcsim/models"
 	"github.com/dcsim/dcsim/models/failure"
+	"github.com/dcsim/dcsim/models/network"
 	"github.com/dcsim/dcsim/models/policy"
 	"github.com/dcsim/dcsim/results"
 	"github.com/dcsim/dcsim/sim"
@@ -182,7 +183,14 @@ func (c *cell) killTask(ri int32, now sim.Time) {
 // released and its work counted as lost.
 func (c *cell) stopTask(ri int32, now sim.Time) {
 	r := c.run[ri]
-	c.eng.Cancel(r.end)
+	if r.phase == phaseCompute {
+		c.eng.Cancel(r.end)
+	} else {
+		if _, err := c.net.solver.Cancel(int64(now), network.FlowID(ri)); err != nil && c.err == nil {
+			c.err = err
+		}
+		c.netWake()
+	}
 	c.release(r.host, r.demand)
 	c.busyTasks--
 	c.st.lostCoreUS += float64(r.demand.CPU) / 1000 * float64(now-r.start)

@@ -17,6 +17,7 @@ type source struct {
 	idx                                  int32
 	arr                                  *workload.Arrivals
 	tasks, cpu, mem, gpus, runtime, prio *workload.Sampler
+	in, out                              *workload.Sampler // nil when the source moves no data
 	tenantRNG                            *rand.Rand
 	generated                            int64
 }
@@ -35,6 +36,18 @@ func newSource(seed uint64, idx int, src Source) (*source, error) {
 	}{{"tasks_per_job", orConst(src.TasksPerJob, 1), &ss.tasks}, {"cpu_cores", src.CPUCores, &ss.cpu},
 		{"memory_gib", orConst(src.MemoryGiB, 0), &ss.mem}, {"gpus", orConst(src.GPUs, 0), &ss.gpus},
 		{"runtime_s", src.RuntimeS, &ss.runtime}, {"priority", orConst(src.Priority, 0), &ss.prio}} {
+		if *d.dst, err = workload.NewSampler(d.spec, stream(d.name)); err != nil {
+			return nil, fmt.Errorf("source %q: %s: %w", src.Name, d.name, err)
+		}
+	}
+	for _, d := range []struct {
+		name string
+		spec workload.DistSpec
+		dst  **workload.Sampler
+	}{{"input_gib", src.InputGiB, &ss.in}, {"output_gib", src.OutputGiB, &ss.out}} {
+		if d.spec.Dist == "" || d.spec.Dist == "constant" && d.spec.Value == 0 {
+			continue
+		}
 		if *d.dst, err = workload.NewSampler(d.spec, stream(d.name)); err != nil {
 			return nil, fmt.Errorf("source %q: %s: %w", src.Name, d.name, err)
 		}
@@ -97,6 +110,9 @@ type jobSpec struct {
 	traceTask  string      // the trace's task name of a single-task job
 	stages     []stageSpec // a DAG job's tasks (nil otherwise); demand is then the largest stage's
 	service    int32       // service index + 1 for a service's replicas, 0 for batch jobs
+	pool       int32       // storage pool of its transfers
+	inBytes    float64     // per task, read before it runs
+	outBytes   float64     // per task, written after it runs
 }
 
 // stageSpec is one task of a DAG job: count identical instances, enqueued when the parent stages
@@ -171,6 +187,13 @@ func (s *source) draw(now sim.Time, id int64, scratch *[]sim.Time, own bool) job
 			*scratch = more
 		}
 	}
+	if s.in != nil {
+		j.inBytes = math.Max(0, s.in.Sample()) * (1 << 30)
+	}
+	if s.out != nil {
+		j.outBytes = math.Max(0, s.out.Sample()) * (1 << 30)
+	}
+	j.pool = s.Pool
 	if s.DeadlineX > 0 {
 		j.deadline = now + sim.Time(math.Min(s.DeadlineX*float64(j.maxRuntime), float64(sim.MaxTime-now)))
 	}
