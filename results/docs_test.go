@@ -30,7 +30,7 @@ func TestDocsListEveryColumn(t *testing.T) {
 	for file, schema := range map[string]*arrow.Schema{
 		"jobs.arrow": JobsSchema(testMeta), "hosts.arrow": HostsSchema(testMeta), "summary.arrow": SummarySchema(testMeta),
 		"services.arrow": ServicesSchema(testMeta),
-		"links.arrow": LinksSchema(testMeta), "storage.arrow": StorageSchema(testMeta),
+		"links.arrow":    LinksSchema(testMeta), "storage.arrow": StorageSchema(testMeta),
 	} {
 		var want, got []string
 		for _, f := range schema.Fields() {
