@@ -149,6 +149,9 @@ func (s *Scenario) ApplyDefaults() {
 		if unset(p+".name", sp.Name == "") {
 			sp.Name = fmt.Sprintf("pool%d", i)
 		}
+		if unset(p+".io_size", sp.IOSize == 0) {
+			sp.IOSize = units.MiB
+		}
 		if unset(p+".replication", sp.Replication == 0) && sp.ErasureData == 0 {
 			sp.Replication = 1
 		}

@@ -170,6 +170,8 @@ type StoragePool struct {
 	Name          string          `yaml:"name"`           // default "pool<i>"; unique
 	Capacity      units.Bytes     `yaml:"capacity"`       // usable raw capacity, > 0
 	Bandwidth     units.Bandwidth `yaml:"bandwidth"`      // aggregate read+write bandwidth, > 0
+	IOPS          float64         `yaml:"iops"`           // aggregate I/O operations per second (default 0: no limit)
+	IOSize        units.Bytes     `yaml:"io_size"`        // bytes per I/O operation (default 1 MiB)
 	Replication   int             `yaml:"replication"`    // copies written (default 1)
 	ErasureData   int             `yaml:"erasure_data"`   // erasure coding k (data fragments); with erasure_parity m instead of replication
 	ErasureParity int             `yaml:"erasure_parity"` // erasure coding m (parity fragments)

@@ -318,6 +318,12 @@ func (c *checker) pool(p string, sp StoragePool, names map[string]string) {
 	if !(sp.Bandwidth > 0) {
 		c.errf(p+".bandwidth", "must be > 0, got %s", sp.Bandwidth)
 	}
+	if !(sp.IOPS >= 0) || math.IsInf(sp.IOPS, 0) {
+		c.errf(p+".iops", "must be >= 0 (0: no limit), got %g", sp.IOPS)
+	}
+	if sp.IOSize <= 0 {
+		c.errf(p+".io_size", "must be > 0, got %s", sp.IOSize)
+	}
 	if sp.Used < 0 || sp.Used > sp.Capacity {
 		c.errf(p+".used", "must be in [0, capacity], got %s", sp.Used)
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -85,8 +86,14 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 		if attach == 0 {
 			attach = -1 - i // resolved below: the topology hosts after the cluster's
 		}
+		// An IOPS limit caps the bytes per second at iops × io_size: transfers are streams of
+		// io_size operations (a first-order model; small random I/O is not distinguished).
+		bw := float64(sp.Bandwidth)
+		if sp.IOPS > 0 {
+			bw = math.Min(bw, sp.IOPS*float64(sp.IOSize))
+		}
 		cfg.Pools = append(cfg.Pools, PoolConfig{Name: sp.Name, CapacityBytes: float64(sp.Capacity), UsedBytes: float64(sp.Used),
-			BandwidthBps: float64(sp.Bandwidth), Overhead: over, Attach: attach})
+			BandwidthBps: bw, Overhead: over, Attach: attach})
 	}
 	if n := sc.Network; n != nil {
 		nc := *n
