@@ -154,7 +154,7 @@ type SyntheticSource struct {
 
 // Network is the datacenter network that tasks' data transfers cross.
 type Network struct {
-	Topology        string          `yaml:"topology"`         // leaf-spine or fat-tree
+	Topology        string          `yaml:"topology"`         // leaf-spine, fat-tree or custom
 	Leaves          int             `yaml:"leaves"`           // leaf-spine: top-of-rack switches
 	Spines          int             `yaml:"spines"`           // leaf-spine: spine switches
 	HostsPerLeaf    int             `yaml:"hosts_per_leaf"`   // leaf-spine: hosts under each leaf
@@ -163,6 +163,16 @@ type Network struct {
 	K               int             `yaml:"k"`                // fat-tree: k (even): k³/4 hosts
 	Bandwidth       units.Bandwidth `yaml:"bandwidth"`        // fat-tree: every link, per direction
 	Latency         units.Duration  `yaml:"latency"`          // every link (default 0)
+	Hosts           []string        `yaml:"hosts"`            // custom: the host nodes' names, in host order
+	Links           []NetworkLink   `yaml:"links"`            // custom: full-duplex links; names not in hosts are switches
+}
+
+// NetworkLink is a full-duplex link of a custom topology.
+type NetworkLink struct {
+	A         string          `yaml:"a"`
+	B         string          `yaml:"b"`
+	Bandwidth units.Bandwidth `yaml:"bandwidth"` // per direction, > 0
+	Latency   units.Duration  `yaml:"latency"`   // default: network.latency
 }
 
 // StoragePool is shared storage that tasks read their input from and write their output to.

@@ -360,8 +360,20 @@ func (c *checker) network(n Network) {
 		if !(n.Bandwidth > 0) {
 			c.errf("network.bandwidth", "must be > 0, got %s", n.Bandwidth)
 		}
+	case "custom":
+		if len(n.Hosts) == 0 || len(n.Links) == 0 {
+			c.errf("network", "a custom topology needs hosts (names, in host order) and links")
+		}
+		for i, l := range n.Links {
+			if l.A == "" || l.B == "" || l.A == l.B {
+				c.errf(fmt.Sprintf("network.links[%d]", i), "a link joins two different named nodes (a, b)")
+			}
+			if !(l.Bandwidth > 0) {
+				c.errf(fmt.Sprintf("network.links[%d].bandwidth", i), "must be > 0, got %s", l.Bandwidth)
+			}
+		}
 	default:
-		c.oneOf("network.topology", "topology", n.Topology, []string{"leaf-spine", "fat-tree"})
+		c.oneOf("network.topology", "topology", n.Topology, []string{"leaf-spine", "fat-tree", "custom"})
 	}
 	if n.Latency < 0 {
 		c.errf("network.latency", "must be >= 0, got %s", n.Latency)

@@ -101,6 +101,16 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 			switch nc.Topology {
 			case "leaf-spine":
 				return network.LeafSpine(nc.Leaves, nc.Spines, nc.HostsPerLeaf, float64(nc.HostBandwidth), float64(nc.UplinkBandwidth), int64(nc.Latency))
+			case "custom":
+				links := make([]network.LinkSpec, len(nc.Links))
+				for i, l := range nc.Links {
+					lat := l.Latency
+					if lat == 0 {
+						lat = nc.Latency
+					}
+					links[i] = network.LinkSpec{A: l.A, B: l.B, BytesPerS: float64(l.Bandwidth), LatencyUS: int64(lat)}
+				}
+				return network.Custom(nc.Hosts, links)
 			default:
 				return network.FatTree(nc.K, float64(nc.Bandwidth), int64(nc.Latency))
 			}

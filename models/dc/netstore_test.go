@@ -123,3 +123,29 @@ func TestNetworkBottleneck(t *testing.T) {
 		t.Errorf("links carried %v bytes, want %v", bytes, 6<<30)
 	}
 }
+
+// TestCustomTopology: a dumbbell of two hosts and the pool's host around one 0.5 GiB/s
+// switch-to-switch link: both reads cross it, 0.25 GiB/s each, 4 s for 1 GiB.
+func TestCustomTopology(t *testing.T) {
+	cfg := ioConfig(t, 1, 0)
+	cfg.Pools[0].CapacityBytes = 8 << 30
+	cfg.Network = &NetworkConfig{Build: func() (*network.Topology, error) {
+		G := float64(1 << 30)
+		return network.Custom([]string{"a", "b", "store"}, []network.LinkSpec{
+			{A: "a", B: "s1", BytesPerS: G}, {A: "b", B: "s1", BytesPerS: G},
+			{A: "s1", B: "s2", BytesPerS: G / 2}, {A: "store", B: "s2", BytesPerS: G}})
+	}}
+	sink := &rowsSink{}
+	s, err := New(cfg, Options{Jobs: sink})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Run(); err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range sink.rows {
+		if d := row.EndUS - row.StartUS; d != int64(14*sim.Second) {
+			t.Errorf("job %d ran %v, want 14 s (4 s read, 10 s compute)", row.JobID, sim.Time(d))
+		}
+	}
+}
