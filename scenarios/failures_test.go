@@ -101,3 +101,30 @@ func TestServiceKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestNetworkStorageKeys(t *testing.T) {
+	net := "network: {topology: fat-tree, k: 4, bandwidth: 10 Gb/s, latency: 2us}\nstorage:\n  - {capacity: 1 PiB, bandwidth: 20 GB/s, erasure_data: 6, erasure_parity: 3}\n"
+	io := strings.Replace(valid, "      runtime_s: {dist: exponential, mean: 60}", "      runtime_s: {dist: exponential, mean: 60}\n      input_gib: {dist: constant, value: 2}", 1)
+	s, err := Parse("t.yaml", []byte(io+net), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Network.Bandwidth != units.Bandwidth(1.25e9) || s.Storage[0].Name != "pool0" || s.Storage[0].IOSize != units.MiB ||
+		s.Workload.Synthetic[0].Storage != "pool0" || s.Storage[0].Replication != 0 {
+		t.Errorf("network %+v storage %+v source storage %q", s.Network, s.Storage, s.Workload.Synthetic[0].Storage)
+	}
+	for _, tc := range []struct{ yaml, want string }{
+		{io, "input_gib and output_gib need a storage pool"},
+		{io + strings.Replace(net, "k: 4", "k: 5", 1), "network.k: must be even"},
+		{io + strings.Replace(net, "bandwidth: 20 GB/s, ", "", 1), "storage[0].bandwidth: must be > 0"},
+		{io + strings.Replace(net, "fat-tree", "torus", 1), "network.topology"},
+		{strings.Replace(io, "value: 2}", "value: 2}\n      storage: nope", 1) + net, `no storage pool is named "nope"`},
+		{io + net + "fleet: {cells: 2}\n", "network and storage are modelled in a single cluster"},
+		{io + "network: {topology: custom, hosts: [a], links: [{a: a, b: a, bandwidth: 1 GB/s}]}\n" + net[strings.Index(net, "storage"):], "network.links[0]: a link joins two different named nodes"},
+	} {
+		_, err := Parse("t.yaml", []byte(tc.yaml), nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("want an error containing %q, got %v", tc.want, err)
+		}
+	}
+}
