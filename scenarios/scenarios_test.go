@@ -297,14 +297,14 @@ func TestMergeAndAliasErrors(t *testing.T) {
 
 func TestBuiltins(t *testing.T) {
 	names := BuiltinNames()
-	if !reflect.DeepEqual(names, []string{"alibaba-dag", "default", "fleet", "google-2011", "kth-sp2", "mmc", "services"}) {
+	if !reflect.DeepEqual(names, []string{"alibaba-dag", "default", "fleet", "google-2011", "hpc-backfill", "kth-sp2", "mmc", "services"}) {
 		t.Fatalf("BuiltinNames() = %v", names)
 	}
 	for _, name := range names {
 		if name == "kth-sp2" && !haveKTH(t) {
 			continue // skipped with a message by haveKTH
 		}
-		if (name == "google-2011" || name == "alibaba-dag") && !haveTraces(t) {
+		if (name == "google-2011" || name == "alibaba-dag" || name == "hpc-backfill") && !haveTraces(t) {
 			continue
 		}
 		s, err := Builtin(name)
@@ -340,7 +340,7 @@ func TestBuiltins(t *testing.T) {
 	if hosts != 1000 || cores != 69120*1000 || s.Horizon != 24*units.Hour {
 		t.Errorf("default: %d hosts, %s cores, horizon %s", hosts, cores, s.Horizon)
 	}
-	if _, err := Builtin("nope"); err == nil || !strings.Contains(err.Error(), "alibaba-dag, default, fleet, google-2011, kth-sp2, mmc, services") {
+	if _, err := Builtin("nope"); err == nil || !strings.Contains(err.Error(), "alibaba-dag, default, fleet, google-2011, hpc-backfill, kth-sp2, mmc, services") {
 		t.Errorf("Builtin(nope) = %v", err)
 	}
 }
@@ -369,7 +369,7 @@ func TestResolve(t *testing.T) {
 		t.Fatalf("Resolve(mmc) = %+v, %v", s, err)
 	}
 	for arg, want := range map[string]string{
-		"nope":                     `unknown scenario "nope": not a file and not a built-in (built-ins: alibaba-dag, default, fleet, google-2011, kth-sp2, mmc, services)`,
+		"nope":                     `unknown scenario "nope": not a file and not a built-in (built-ins: alibaba-dag, default, fleet, google-2011, hpc-backfill, kth-sp2, mmc, services)`,
 		"nope.yaml":                `nope.yaml: cannot read scenario`,
 		filepath.Join(dir, "none"): "cannot read scenario",
 	} {

@@ -50,6 +50,7 @@ type job struct {
 	inBytes    float64  // per task, read before it runs
 	outBytes   float64  // per task, written after it runs
 	overflow   bool     // some of its output did not fit in its pool (an SLO violation)
+	resAt      sim.Time // conservative backfilling: its reservation, -1 if none
 	runtime    sim.Time // run time of a uniform job's tasks (for resubmitting a killed gang)
 }
 
@@ -58,8 +59,9 @@ type job struct {
 // kills and a gang's members are found together.
 type runTask struct {
 	job, stage, host int32
-	index            int32 // the task's index in its job (a service's replica index)
-	pool             int32 // storage pool of its transfers
+	index            int32    // the task's index in its job (a service's replica index)
+	estimate         sim.Time // planned duration (backfilling)
+	pool             int32    // storage pool of its transfers
 	phase            uint8
 	inBytes          float64
 	outBytes         float64
@@ -85,7 +87,7 @@ func newJob(js *jobSpec) job {
 	j := job{id: js.id, source: js.source, gang: js.gang, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
 		host: -1, demand: js.demand, submit: js.submit, start: -1, deadline: js.deadline, maxRuntime: js.maxRuntime,
 		estimate: js.estimate, live: true, traceJob: js.traceJob, traceTask: js.traceTask, running: -1, runtime: js.runtime0,
-		service: js.service, pool: js.pool, inBytes: js.inBytes, outBytes: js.outBytes}
+		service: js.service, pool: js.pool, inBytes: js.inBytes, outBytes: js.outBytes, resAt: -1}
 	if js.stages != nil {
 		j.stages = make([]stage, len(js.stages))
 		for i := range js.stages {
@@ -212,11 +214,15 @@ type cell struct {
 	intervalStart sim.Time
 	nextSample    sim.Time
 	sampling      bool
-	background    int        // pending events that do not keep the run alive (host samples, failures)
-	fail          *failures  // nil without failures
-	svcEvents     []svcEvent // replicas placed and killed, in time order
-	net           *netState  // nil without network and storage
-	sampled       bool       // some interval table is written (hosts, links, storage)
+	background    int              // pending events that do not keep the run alive (host samples, failures)
+	fail          *failures        // nil without failures
+	svcEvents     []svcEvent       // replicas placed and killed, in time order
+	net           *netState        // nil without network and storage
+	bf            *policy.Backfill // backfilling queue, nil otherwise
+	bfScratch     []policy.Entry
+	bfRel         []release
+	bfProf        []step
+	sampled       bool // some interval table is written (hosts, links, storage)
 	linkSink      LinkSink
 	poolSink      PoolSink
 	carbonCur     []timeseries.Cursor // per host, with a carbon series
@@ -292,6 +298,10 @@ func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
 	}
 	if c.net != nil {
 		c.track = true
+	}
+	if bf, ok := c.queue.(*policy.Backfill); ok {
+		c.bf = bf
+		c.track = true // planning needs the running tasks' estimated ends
 	}
 	return c, nil
 }
@@ -494,6 +504,10 @@ func (c *cell) enqueueStage(ji, si int32, now sim.Time) {
 // schedule starts waiting tasks in the order the queue discipline gives, until the front task
 // does not fit anywhere.
 func (c *cell) schedule() {
+	if c.bf != nil {
+		c.scheduleBackfill(c.bf)
+		return
+	}
 	for {
 		e, ok := c.queue.Front()
 		if !ok {
@@ -590,7 +604,7 @@ func (c *cell) startTask(e *policy.Entry, h int32) {
 	if c.track {
 		ri := c.addRunning(e.Ref, e.Stage, h, now, e.Demand)
 		r := &c.run[ri]
-		r.runtime, r.index = e.Runtime, e.Index
+		r.runtime, r.index, r.estimate = e.Runtime, e.Index, e.Estimate
 		if c.net != nil && (jp.inBytes > 0 || jp.outBytes > 0) {
 			r.pool, r.inBytes, r.outBytes = jp.pool, jp.inBytes, jp.outBytes
 			r.extra = c.transferLatency(h, jp)
@@ -651,6 +665,7 @@ func (c *cell) removeRunning(ri int32) {
 	if r.jNext >= 0 {
 		c.run[r.jNext].jPrev = r.jPrev
 	}
+	r.job = -1 // free (capacityPlan skips it)
 	c.freeRun = append(c.freeRun, ri)
 }
 

@@ -165,6 +165,8 @@ type Sim struct {
 	// taskHook, when set (tests), sees every task start and end: its job's id, its stage (0 for
 	// jobs without stages), start or end, and the time.
 	taskHook func(job int64, stage int32, start bool, t sim.Time)
+	// bfHook, when set (tests), sees every reservation backfilling makes: a job and the time.
+	bfHook   func(job int64, reservation sim.Time)
 	traces   []*traceSource
 	jobBufs  []*rowBuf[results.JobRow]
 	hostBufs []*rowBuf[results.HostRow]

@@ -36,6 +36,12 @@ func sharedTrace(t *testing.T, rel string) string {
 // DAG starts before all its parents ended. It returns the rows, indexed by job id - 1.
 func replayReal(t *testing.T, tc TraceConfig, placement string) []results.JobRow {
 	t.Helper()
+	return replayRealQueue(t, tc, placement, "fcfs")
+}
+
+// replayRealQueue is replayReal under queue discipline queue.
+func replayRealQueue(t *testing.T, tc TraceConfig, placement, queue string) []results.JobRow {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("replays a whole trace sample; skipped with -short")
 	}
@@ -61,7 +67,7 @@ func replayReal(t *testing.T, tc TraceConfig, placement string) []results.JobRow
 	}
 
 	cfg := mmcConfig(t, 1, 1, 0, 1)
-	cfg.Sources, cfg.Placement = nil, placement
+	cfg.Sources, cfg.Placement, cfg.Queue = nil, placement, queue
 	cfg.Groups[0].Cap = models.Resources{CPU: 1000, Mem: 4 << 30} // template: memory for hosts the trace gives none
 	cfg.Traces = []TraceConfig{tc}
 	if cfg.Groups, _, err = groupsFromTrace(cfg, tc.Name); err != nil {
@@ -233,5 +239,27 @@ func TestRealCanonicalReplay(t *testing.T) {
 	c := cfgRows(swfTC)
 	if len(b) != len(a) || !reflect.DeepEqual(b, c) {
 		t.Fatalf("canonical replay differs from the SWF replay (%d vs %d rows)", len(b), len(c))
+	}
+}
+
+// TestRealKTHBackfill replays the whole KTH-SP2 log under EASY and conservative backfilling
+// (planning with the logged requested times, running for the true run times): every job
+// ends, and both cut the mean wait far below FCFS's.
+func TestRealKTHBackfill(t *testing.T) {
+	p := sharedTrace(t, "swf/KTH-SP2-1996-2.1-cln.swf")
+	mean := func(rows []results.JobRow) float64 {
+		var s float64
+		for _, r := range rows {
+			s += float64(r.StartUS - r.SubmitUS)
+		}
+		return s / float64(len(rows)) / 1e6
+	}
+	fcfs := mean(replayReal(t, TraceConfig{Name: "kth", Format: "swf", Path: p}, "first-fit"))
+	for _, q := range []string{"easy", "conservative"} {
+		tc := TraceConfig{Name: "kth", Format: "swf", Path: p}
+		rows := replayRealQueue(t, tc, "first-fit", q)
+		if w := mean(rows); !(w < fcfs/10) {
+			t.Errorf("%s: mean wait %.0f s, FCFS %.0f s", q, w, fcfs)
+		}
 	}
 }

@@ -1,0 +1,145 @@
+package dc
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dcsim/dcsim/models"
+	"github.com/dcsim/dcsim/models/trace"
+	"github.com/dcsim/dcsim/results"
+	"github.com/dcsim/dcsim/sim"
+)
+
+// swfJob is one line of a test log: submit, processors, run time, requested time (seconds).
+type swfJob struct{ submit, procs, run, req int }
+
+// runSWF replays jobs on hosts one-core hosts under queue and returns the rows by job number
+// and the first reservation backfilling gave each job (if any).
+func runSWF(t *testing.T, hosts int, queue string, jobs []swfJob) (map[string]results.JobRow, map[int64]sim.Time) {
+	t.Helper()
+	var b strings.Builder
+	fmt.Fprintf(&b, "; MaxProcs: %d\n", hosts)
+	for i, j := range jobs {
+		fmt.Fprintf(&b, "%d %d 0 %d %d -1 -1 %d %d -1 1 1 1 -1 1 -1 -1 -1\n", i+1, j.submit, j.run, j.procs, j.procs, j.req)
+	}
+	path := filepath.Join(t.TempDir(), "t.swf")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := mmcConfig(t, hosts, 1, 0, 1)
+	cfg.Sources, cfg.Queue, cfg.Placement = nil, queue, "first-fit"
+	cfg.Groups[0].Cap = models.Resources{CPU: 1000, Mem: 1 << 30}
+	cfg.Traces = []TraceConfig{{Name: "t", Format: "swf", Path: path, Units: trace.Units{CPUMilliPerUnit: 1000}}}
+	sink := &rowsSink{}
+	s, err := New(cfg, Options{Jobs: sink})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := map[int64]sim.Time{}
+	s.bfHook = func(job int64, r sim.Time) {
+		if _, ok := first[job]; !ok {
+			first[job] = r
+		}
+	}
+	if _, err := s.Run(); err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]results.JobRow{}
+	for _, r := range sink.rows {
+		rows[r.TraceJob] = r
+	}
+	return rows, first
+}
+
+// TestEASYHandWorked on 4 one-core hosts (times in s from the first submit):
+//
+//	job 1: submit 0, 3 procs, runs 10 (requested 10) → starts 0, ends 10
+//	job 2: submit 1, 4 procs, runs 5 (req 5)         → blocked; shadow time 10 (job 1's end), extra 0
+//	job 3: submit 2, 1 proc, runs 5 (req 8)          → 2 + 8 = 10 ≤ 10: backfilled at 2, ends 7
+//	job 4: submit 3, 1 proc, runs 2 (req 20)         → 3 + 20 > 10 and extra 0: waits; starts after job 2
+//	job 2 starts at 10, ends 15; job 4 starts at 15, ends 17.
+//
+// Under FCFS job 3 would wait for job 2 (start 15); under conservative backfilling job 4 gets
+// a reservation at 15 (after job 2), so the same as EASY here.
+func TestEASYHandWorked(t *testing.T) {
+	jobs := []swfJob{{0, 3, 10, 10}, {1, 4, 5, 5}, {2, 1, 5, 8}, {3, 1, 2, 20}}
+	want := map[string][2]int64{"1": {0, 10}, "2": {10, 15}, "3": {2, 7}, "4": {15, 17}}
+	for _, q := range []string{"easy", "conservative"} {
+		rows, _ := runSWF(t, 4, q, jobs)
+		for id, w := range want {
+			r := rows[id]
+			if r.StartUS != w[0]*int64(sim.Second) || r.EndUS != w[1]*int64(sim.Second) {
+				t.Errorf("%s: job %s ran %v..%v, want %d..%d s", q, id, sim.Time(r.StartUS), sim.Time(r.EndUS), w[0], w[1])
+			}
+		}
+	}
+	rows, _ := runSWF(t, 4, "fcfs", jobs)
+	if r := rows["3"]; r.StartUS != 15*int64(sim.Second) {
+		t.Errorf("fcfs: job 3 starts at %v, want 15 s", sim.Time(r.StartUS))
+	}
+}
+
+// TestConservativeHandWorked: where EASY and conservative differ. 4 one-core hosts:
+//
+//	job 1: submit 0, 2 procs, runs 10 (req 10)   → starts 0
+//	job 2: submit 1, 4 procs, runs 10 (req 10)   → reservation at 10
+//	job 3: submit 2, 2 procs, runs 20 (req 20)   → EASY: 2 + 20 > 10, but 2 procs ≤ extra? At 10
+//	       all 4 are needed by job 2: extra 0 → waits. Conservative: reserved at 20 (after job 2).
+//	job 4: submit 3, 2 procs, runs 5 (req 5)     → 3 + 5 = 8 ≤ 10: both backfill it at 3, ends 8.
+//	job 3 then: EASY starts it when job 2 ends at 20 (it is the head then); conservative at 20.
+func TestConservativeHandWorked(t *testing.T) {
+	jobs := []swfJob{{0, 2, 10, 10}, {1, 4, 10, 10}, {2, 2, 20, 20}, {3, 2, 5, 5}}
+	want := map[string][2]int64{"1": {0, 10}, "2": {10, 20}, "3": {20, 40}, "4": {3, 8}}
+	for _, q := range []string{"easy", "conservative"} {
+		rows, first := runSWF(t, 4, q, jobs)
+		for id, w := range want {
+			r := rows[id]
+			if r.StartUS != w[0]*int64(sim.Second) || r.EndUS != w[1]*int64(sim.Second) {
+				t.Errorf("%s: job %s ran %v..%v, want %d..%d s", q, id, sim.Time(r.StartUS), sim.Time(r.EndUS), w[0], w[1])
+			}
+		}
+		if q == "conservative" && first[3] != 20*sim.Second {
+			t.Errorf("conservative: job 3's first reservation %v, want 20 s", first[3])
+		}
+	}
+}
+
+// TestBackfillNeverDelaysReservations: over random rigid workloads with estimates at least the
+// true run times, EASY never starts a job later than the reservation it first got as the queue's
+// head, and conservative backfilling never starts any job later than its first reservation.
+func TestBackfillNeverDelaysReservations(t *testing.T) {
+	for seed := uint64(1); seed <= 8; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 9))
+		var jobs []swfJob
+		at := 0
+		for range 300 {
+			at += rng.IntN(40)
+			run := 1 + rng.IntN(200)
+			jobs = append(jobs, swfJob{at, 1 + rng.IntN(16), run, run + rng.IntN(3*run+1)})
+		}
+		for _, q := range []string{"easy", "conservative"} {
+			rows, first := runSWF(t, 16, q, jobs)
+			if len(rows) != len(jobs) {
+				t.Fatalf("seed %d %s: %d rows", seed, q, len(rows))
+			}
+			checked := 0
+			for _, r := range rows {
+				res, ok := first[r.JobID]
+				if !ok {
+					continue // never had to wait
+				}
+				checked++
+				if sim.Time(r.StartUS) > res {
+					t.Fatalf("seed %d %s: job %s started at %v, after its reservation %v", seed, q, r.TraceJob, sim.Time(r.StartUS), res)
+				}
+			}
+			if checked == 0 {
+				t.Fatalf("seed %d %s: no reservations checked", seed, q)
+			}
+		}
+	}
+}
