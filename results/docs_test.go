@@ -31,6 +31,7 @@ func TestDocsListEveryColumn(t *testing.T) {
 		"jobs.arrow": JobsSchema(testMeta), "hosts.arrow": HostsSchema(testMeta), "summary.arrow": SummarySchema(testMeta),
 		"services.arrow": ServicesSchema(testMeta),
 		"links.arrow":    LinksSchema(testMeta), "storage.arrow": StorageSchema(testMeta),
+		"provisioning.arrow": ProvisioningSchema(testMeta),
 	} {
 		var want, got []string
 		for _, f := range schema.Fields() {

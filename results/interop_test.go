@@ -164,6 +164,8 @@ func TestInterop(t *testing.T) {
 		"service_requests": float64(sum.ServiceRequests), "service_dropped": float64(sum.ServiceDropped),
 		"service_slo_violation_minutes": sum.ServiceSLOViolationMinutes,
 		"transferred_gib":               sum.NetworkGiB, "storage_written_gib": sum.StorageWrittenGiB, "storage_overflow_gib": sum.StorageOverflowGiB,
+		"power_ons": float64(sum.PowerOns), "power_offs": float64(sum.PowerOffs), "forecast_mape": sum.ForecastMAPE,
+		"underprovisioned_host_hours": sum.UnderprovisionedHostHours,
 	}
 	for reader, tb := range map[string]interop.Table{"polars": rep.Polars[TableSummary], "arrow": rep.Arrow[TableSummary]} {
 		if !reflect.DeepEqual(tb.FirstRow, wantSummary) {

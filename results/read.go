@@ -390,6 +390,8 @@ func decodeSummary(b *batch, rows []Summary) []Summary {
 	lost, unavail, embodied := f64("lost_core_hours"), f64("unavailability"), f64("embodied_carbon_kg")
 	svcReq, svcDrop, svcMin := i64("service_requests"), i64("service_dropped"), f64("service_slo_violation_minutes")
 	netGiB, storW, storO := f64("transferred_gib"), f64("storage_written_gib"), f64("storage_overflow_gib")
+	pOn, pOff, underH := i64("power_ons"), i64("power_offs"), f64("underprovisioned_host_hours")
+	mape := col[*array.Float64](b, "forecast_mape", true)
 	if b.err != nil {
 		return rows
 	}
@@ -428,11 +430,18 @@ func decodeSummary(b *batch, rows []Summary) []Summary {
 			NetworkGiB:                 netGiB.Value(i),
 			StorageWrittenGiB:          storW.Value(i),
 			StorageOverflowGiB:         storO.Value(i),
+			PowerOns:                   pOn.Value(i),
+			PowerOffs:                  pOff.Value(i),
+			ForecastMAPE:               -1,
+			UnderprovisionedHostHours:  underH.Value(i),
 			SimTimeS:                   simTime.Value(i),
 			Events:                     events.Value(i),
 		})
 		if gpu.IsValid(i) {
 			rows[len(rows)-1].GPUUtilization = gpu.Value(i)
+		}
+		if mape.IsValid(i) {
+			rows[len(rows)-1].ForecastMAPE = mape.Value(i)
 		}
 	}
 	return rows

@@ -86,6 +86,10 @@ type Summary struct {
 	NetworkGiB                 float64 // data tasks transferred (reads and writes, logical)
 	StorageWrittenGiB          float64 // raw data written to storage pools (replicas, parity included)
 	StorageOverflowGiB         float64 // raw data that did not fit in full pools
+	PowerOns                   int64   // hosts powered on by the provisioning policy
+	PowerOffs                  int64   // hosts powered off
+	ForecastMAPE               float64 // predictive provisioning: mean absolute percentage error of the demand forecast; -1 if none (null)
+	UnderprovisionedHostHours  float64 // demand above provisioned capacity, in host-hours (at each decision, over its interval)
 	SimTimeS                   float64 // simulated time at the end of the run
 	Events                     int64
 }

@@ -136,6 +136,8 @@ type summaryCols struct {
 	lostCoreHours, unavailability, embodied                f64Col
 	svcRequests, svcDropped                                i64Col
 	svcSLOMinutes, netGiB, storWritten, storOverflow       f64Col
+	powerOns, powerOffs                                    i64Col
+	mape, underH                                           f64Col
 }
 
 func (c *summaryCols) fields() []field {
@@ -175,6 +177,10 @@ func (c *summaryCols) fields() []field {
 		{"transferred_gib", "GiB", "Data tasks read from and wrote to storage pools (logical bytes).", false, &c.netGiB},
 		{"storage_written_gib", "GiB", "Raw data written to storage pools (replicas and parity included).", false, &c.storWritten},
 		{"storage_overflow_gib", "GiB", "Raw data that did not fit because its pool was full (a capacity-planning signal; the jobs break their SLO).", false, &c.storOverflow},
+		{"power_ons", "1", "Hosts powered on by the provisioning policy.", false, &c.powerOns},
+		{"power_offs", "1", "Hosts powered off by the provisioning policy.", false, &c.powerOffs},
+		{"forecast_mape", "1", "Predictive provisioning: mean absolute percentage error of the demand forecast (steps with demand > 0); null otherwise.", true, &c.mape},
+		{"underprovisioned_host_hours", "h", "Demand above the provisioned capacity, in host-hours, summed over provisioning decisions.", false, &c.underH},
 	}
 }
 

@@ -354,6 +354,10 @@ func WriteSummary(path string, meta Meta, s *Summary) error {
 	c.netGiB.add(s.NetworkGiB)
 	c.storWritten.add(s.StorageWrittenGiB)
 	c.storOverflow.add(s.StorageOverflowGiB)
+	c.powerOns.add(s.PowerOns)
+	c.powerOffs.add(s.PowerOffs)
+	c.mape.addOpt(s.ForecastMAPE, s.ForecastMAPE >= 0)
+	c.underH.add(s.UnderprovisionedHostHours)
 	if err := t.rowDone(); err != nil {
 		t.abort()
 		return err

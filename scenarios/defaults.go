@@ -144,6 +144,38 @@ func (s *Scenario) ApplyDefaults() {
 			src.Tenants = []string{DefaultTenant}
 		}
 	}
+	pr := &s.Provisioning
+	if unset("provisioning.policy", pr.Policy == "") {
+		pr.Policy = "static"
+	}
+	if pr.Policy != "static" {
+		for _, d := range []struct {
+			key string
+			dst *units.Duration
+			v   units.Duration
+		}{{"interval", &pr.Interval, 5 * units.Minute}, {"idle_timeout", &pr.IdleTimeout, 10 * units.Minute},
+			{"cooldown", &pr.Cooldown, 10 * units.Minute}, {"season", &pr.Season, 24 * units.Hour}} {
+			if unset("provisioning."+d.key, *d.dst == 0) {
+				*d.dst = d.v
+			}
+		}
+		for _, d := range []struct {
+			key string
+			dst *float64
+			v   float64
+		}{{"scale_up_utilization", &pr.ScaleUp, 0.8}, {"scale_down_utilization", &pr.ScaleDown, 0.5},
+			{"quantile", &pr.Quantile, 0.95}, {"headroom", &pr.Headroom, 0.1}} {
+			if unset("provisioning."+d.key, *d.dst == 0) {
+				*d.dst = d.v
+			}
+		}
+		if unset("provisioning.min_hosts", pr.MinHosts == 0) {
+			pr.MinHosts = 1
+		}
+		if unset("provisioning.forecaster", pr.Forecaster == "") {
+			pr.Forecaster = "holt-winters"
+		}
+	}
 	for i := range s.Storage {
 		sp, p := &s.Storage[i], fmt.Sprintf("storage[%d]", i)
 		if unset(p+".name", sp.Name == "") {

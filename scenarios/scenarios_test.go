@@ -49,7 +49,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown top-level key", valid + "sed: 3\n", nil,
 			[]string{`t.yaml:14:1: unknown key "sed" at the top level (did you mean "seed"?)`}},
 		{"unknown key without suggestion", valid + "zzzzzzzz: 3\n", nil,
-			[]string{`t.yaml:14:1: unknown key "zzzzzzzz" at the top level (known keys: name, description, seed, horizon, cluster, workload, scheduler, slo, cost, output, fleet, services, network, storage)`}},
+			[]string{`t.yaml:14:1: unknown key "zzzzzzzz" at the top level (known keys: name, description, seed, horizon, cluster, workload, scheduler, slo, cost, output, fleet, services, network, storage, provisioning)`}},
 		{"bad unit", edit("64 GiB", "64 Gb"), nil,
 			[]string{`t.yaml:6:15: cluster.host_groups[0].memory: unknown byte unit "Gb" in "64 Gb" (use B, kB, MB, GB, TB, PB, KiB, MiB, GiB, TiB, PiB)`}},
 		{"bad duration unit", valid + "horizon: 3hrs\n", nil,
@@ -297,7 +297,7 @@ func TestMergeAndAliasErrors(t *testing.T) {
 
 func TestBuiltins(t *testing.T) {
 	names := BuiltinNames()
-	if !reflect.DeepEqual(names, []string{"alibaba-dag", "default", "fleet", "google-2011", "hpc-backfill", "kth-sp2", "mmc", "services"}) {
+	if !reflect.DeepEqual(names, []string{"alibaba-dag", "autoscale-diurnal", "default", "fleet", "google-2011", "hpc-backfill", "kth-sp2", "mmc", "services"}) {
 		t.Fatalf("BuiltinNames() = %v", names)
 	}
 	for _, name := range names {
@@ -340,7 +340,7 @@ func TestBuiltins(t *testing.T) {
 	if hosts != 1000 || cores != 69120*1000 || s.Horizon != 24*units.Hour {
 		t.Errorf("default: %d hosts, %s cores, horizon %s", hosts, cores, s.Horizon)
 	}
-	if _, err := Builtin("nope"); err == nil || !strings.Contains(err.Error(), "alibaba-dag, default, fleet, google-2011, hpc-backfill, kth-sp2, mmc, services") {
+	if _, err := Builtin("nope"); err == nil || !strings.Contains(err.Error(), "alibaba-dag, autoscale-diurnal, default, fleet, google-2011, hpc-backfill, kth-sp2, mmc, services") {
 		t.Errorf("Builtin(nope) = %v", err)
 	}
 }
@@ -369,7 +369,7 @@ func TestResolve(t *testing.T) {
 		t.Fatalf("Resolve(mmc) = %+v, %v", s, err)
 	}
 	for arg, want := range map[string]string{
-		"nope":                     `unknown scenario "nope": not a file and not a built-in (built-ins: alibaba-dag, default, fleet, google-2011, hpc-backfill, kth-sp2, mmc, services)`,
+		"nope":                     `unknown scenario "nope": not a file and not a built-in (built-ins: alibaba-dag, autoscale-diurnal, default, fleet, google-2011, hpc-backfill, kth-sp2, mmc, services)`,
 		"nope.yaml":                `nope.yaml: cannot read scenario`,
 		filepath.Join(dir, "none"): "cannot read scenario",
 	} {

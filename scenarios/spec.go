@@ -12,20 +12,21 @@ import (
 // A default applies to a key that is absent (or null); a key given explicitly keeps its value,
 // even zero (e.g. carbon_g_per_kwh: 0). For a Scenario built in Go, zero means absent.
 type Scenario struct {
-	Name        string         `yaml:"name"` // default: the file name without directory and extension
-	Description string         `yaml:"description"`
-	Seed        uint64         `yaml:"seed"`    // master seed; every component derives its own stream from it (default 1)
-	Horizon     units.Duration `yaml:"horizon"` // simulated time at which the run stops; 0 = run until no events remain
-	Cluster     Cluster        `yaml:"cluster"`
-	Workload    Workload       `yaml:"workload"`
-	Scheduler   Scheduler      `yaml:"scheduler"`
-	SLO         SLO            `yaml:"slo"`
-	Cost        Cost           `yaml:"cost"`
-	Output      Output         `yaml:"output"`
-	Fleet       *Fleet         `yaml:"fleet"`    // optional: replicate the cluster into cells behind a global router
-	Services    []Service      `yaml:"services"` // latency-critical services: replicas on the cluster, request-level simulation
-	Network     *Network       `yaml:"network"`  // optional: the network tasks' data transfers cross
-	Storage     []StoragePool  `yaml:"storage"`  // optional: storage pools tasks read and write
+	Name         string         `yaml:"name"` // default: the file name without directory and extension
+	Description  string         `yaml:"description"`
+	Seed         uint64         `yaml:"seed"`    // master seed; every component derives its own stream from it (default 1)
+	Horizon      units.Duration `yaml:"horizon"` // simulated time at which the run stops; 0 = run until no events remain
+	Cluster      Cluster        `yaml:"cluster"`
+	Workload     Workload       `yaml:"workload"`
+	Scheduler    Scheduler      `yaml:"scheduler"`
+	SLO          SLO            `yaml:"slo"`
+	Cost         Cost           `yaml:"cost"`
+	Output       Output         `yaml:"output"`
+	Fleet        *Fleet         `yaml:"fleet"`        // optional: replicate the cluster into cells behind a global router
+	Services     []Service      `yaml:"services"`     // latency-critical services: replicas on the cluster, request-level simulation
+	Network      *Network       `yaml:"network"`      // optional: the network tasks' data transfers cross
+	Storage      []StoragePool  `yaml:"storage"`      // optional: storage pools tasks read and write
+	Provisioning Provisioning   `yaml:"provisioning"` // how many hosts are powered on over time (default static)
 
 	src *source // where the scenario was read from and where each key was given (see Pos)
 }
@@ -150,6 +151,23 @@ type SyntheticSource struct {
 	InputGiB    workload.DistSpec    `yaml:"input_gib"`       // data each task reads from its storage pool before it runs, GiB (default 0)
 	OutputGiB   workload.DistSpec    `yaml:"output_gib"`      // data each task writes to its storage pool after it runs, GiB (default 0)
 	Storage     string               `yaml:"storage"`         // the storage pool it reads and writes (default: the first)
+}
+
+// Provisioning is the provisioning (autoscaling, power management) policy.
+type Provisioning struct {
+	Policy      string         `yaml:"policy"`                 // static (default), power-off-idle, reactive, predictive
+	Interval    units.Duration `yaml:"interval"`               // between decisions (default 5m)
+	MinHosts    int            `yaml:"min_hosts"`              // never fewer hosts provisioned (default 1)
+	MaxHosts    int            `yaml:"max_hosts"`              // never more (default 0: all)
+	IdleTimeout units.Duration `yaml:"idle_timeout"`           // a host idle this long may be powered off (default 10m)
+	ScaleUp     float64        `yaml:"scale_up_utilization"`   // reactive: add hosts above this CPU allocation (default 0.8)
+	ScaleDown   float64        `yaml:"scale_down_utilization"` // reactive: remove idle hosts below it (default 0.5)
+	Step        int            `yaml:"step"`                   // reactive: hosts added or removed per decision (default 5% of the cluster, at least 1)
+	Cooldown    units.Duration `yaml:"cooldown"`               // reactive: no decision within this time of the last change (default 10m)
+	Forecaster  string         `yaml:"forecaster"`             // predictive: holt-winters (default) or seasonal-naive
+	Season      units.Duration `yaml:"season"`                 // predictive: the demand's period (default 24h)
+	Quantile    float64        `yaml:"quantile"`               // predictive: provision for this quantile of the forecast (default 0.95)
+	Headroom    float64        `yaml:"headroom"`               // predictive: plus this fraction (default 0.1)
 }
 
 // Network is the datacenter network that tasks' data transfers cross.

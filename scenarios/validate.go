@@ -121,6 +121,39 @@ func (s *Scenario) Validate() error {
 	if len(s.Services) > 0 && s.Fleet != nil {
 		c.errf("services", "services run in a single cluster; they are not supported with fleet yet")
 	}
+	if pr := s.Provisioning; pr.Policy != "static" {
+		c.oneOf("provisioning.policy", "provisioning policy", pr.Policy, []string{"static", "power-off-idle", "reactive", "predictive"})
+		if s.Horizon <= 0 {
+			c.errf("horizon", "provisioning policies decide until the horizon: give one (e.g. 24h)")
+		}
+		if pr.Interval <= 0 {
+			c.errf("provisioning.interval", "must be > 0, got %s", pr.Interval)
+		}
+		if pr.MinHosts < 0 || pr.MaxHosts < 0 || pr.MaxHosts > 0 && pr.MaxHosts < pr.MinHosts {
+			c.errf("provisioning", "need 0 <= min_hosts <= max_hosts (max_hosts 0: all), got %d and %d", pr.MinHosts, pr.MaxHosts)
+		}
+		if !(pr.ScaleDown >= 0 && pr.ScaleDown < pr.ScaleUp && pr.ScaleUp <= 1) {
+			c.errf("provisioning", "need 0 <= scale_down_utilization < scale_up_utilization <= 1, got %g and %g", pr.ScaleDown, pr.ScaleUp)
+		}
+		if pr.Step < 0 {
+			c.errf("provisioning.step", "must be >= 0 (0: 5%% of the cluster), got %d", pr.Step)
+		}
+		if !(pr.Quantile > 0 && pr.Quantile < 1) {
+			c.errf("provisioning.quantile", "must be in (0, 1), got %g", pr.Quantile)
+		}
+		if !(pr.Headroom >= 0) {
+			c.errf("provisioning.headroom", "must be >= 0, got %g", pr.Headroom)
+		}
+		if pr.Policy == "predictive" {
+			c.oneOf("provisioning.forecaster", "forecaster", pr.Forecaster, []string{"holt-winters", "seasonal-naive"})
+			if pr.Interval > 0 && (pr.Season < 2*pr.Interval || pr.Season%pr.Interval != 0) {
+				c.errf("provisioning.season", "must be a whole number (>= 2) of intervals (%s), got %s", pr.Interval, pr.Season)
+			}
+		}
+		if s.Fleet != nil {
+			c.errf("provisioning", "provisioning policies run in a single cluster; not with fleet yet")
+		}
+	}
 	if s.Scheduler.MaxRetries < 0 {
 		c.errf("scheduler.max_retries", "must be >= 0, got %d", s.Scheduler.MaxRetries)
 	}

@@ -229,6 +229,13 @@ func printSummary(w io.Writer, o *runner.Output) {
 	if s.ServiceRequests > 0 {
 		row("service requests / dropped", fmt.Sprintf("%d / %d (%.0f SLO-violation minutes)", s.ServiceRequests, s.ServiceDropped, s.ServiceSLOViolationMinutes))
 	}
+	if s.PowerOns+s.PowerOffs > 0 || s.ForecastMAPE >= 0 {
+		mape := "-"
+		if s.ForecastMAPE >= 0 {
+			mape = fmt.Sprintf("%.1f%%", 100*s.ForecastMAPE)
+		}
+		row("power ons / offs", fmt.Sprintf("%d / %d (forecast MAPE %s, under-provisioned %.1f host-h)", s.PowerOns, s.PowerOffs, mape, s.UnderprovisionedHostHours))
+	}
 	if s.HostFailures > 0 {
 		row("host failures / task retries", fmt.Sprintf("%d / %d (%d jobs failed, %.1f core-h lost, unavailability %.2f%%)",
 			s.HostFailures, s.TaskRetries, s.JobsFailed, s.LostCoreHours, 100*s.Unavailability))

@@ -37,19 +37,20 @@ type Info struct {
 	JobsPerS   float64 `json:"jobs_per_s"`
 	// ServiceRequests counts the services' requests, simulated one by one after the cluster
 	// run; RequestsPerS is them per second of the whole wall time.
-	ServiceRequests int64   `json:"service_requests,omitempty"`
-	RequestsPerS    float64 `json:"service_requests_per_s,omitempty"`
-	PeakRSSBytes    int64   `json:"peak_rss_bytes"`
-	GoVersion       string  `json:"go_version"`
-	GOMAXPROCS      int     `json:"gomaxprocs"`
-	StartedUTC      string  `json:"started_utc"`
-	JobsRows        int64   `json:"jobs_rows"`
-	HostsRows       int64   `json:"hosts_rows"`
-	ServicesRows    int64   `json:"services_rows,omitempty"`
-	LinksRows       int64   `json:"links_rows,omitempty"`
-	StorageRows     int64   `json:"storage_rows,omitempty"`
-	OutputDir       string  `json:"output_dir"`
-	WroteHostsArr   bool    `json:"wrote_hosts_arrow"`
+	ServiceRequests  int64   `json:"service_requests,omitempty"`
+	RequestsPerS     float64 `json:"service_requests_per_s,omitempty"`
+	PeakRSSBytes     int64   `json:"peak_rss_bytes"`
+	GoVersion        string  `json:"go_version"`
+	GOMAXPROCS       int     `json:"gomaxprocs"`
+	StartedUTC       string  `json:"started_utc"`
+	JobsRows         int64   `json:"jobs_rows"`
+	HostsRows        int64   `json:"hosts_rows"`
+	ServicesRows     int64   `json:"services_rows,omitempty"`
+	LinksRows        int64   `json:"links_rows,omitempty"`
+	StorageRows      int64   `json:"storage_rows,omitempty"`
+	ProvisioningRows int64   `json:"provisioning_rows,omitempty"`
+	OutputDir        string  `json:"output_dir"`
+	WroteHostsArr    bool    `json:"wrote_hosts_arrow"`
 	// Parallel engine figures of a fleet run.
 	Workers         int     `json:"workers,omitempty"`
 	Windows         int64   `json:"windows,omitempty"`
@@ -114,6 +115,15 @@ func Run(sc *scenarios.Scenario, opt Options) (*Output, error) {
 		defer pools.Abort()
 		simOpt.Pools = pools
 	}
+	var prov *results.ProvisionWriter
+	provPath := filepath.Join(opt.OutDir, "provisioning.arrow")
+	if cfg.Provision != nil {
+		if prov, err = results.NewProvisionWriter(provPath, meta); err != nil {
+			return nil, err
+		}
+		defer prov.Abort()
+		simOpt.Provisioning = prov
+	}
 	s, err := dc.New(cfg, simOpt)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInput, err)
@@ -156,6 +166,14 @@ func Run(sc *scenarios.Scenario, opt Options) (*Output, error) {
 		}
 		info.StorageRows = pools.Rows()
 	} else if err := os.Remove(poolsPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	if prov != nil {
+		if err := prov.Close(); err != nil {
+			return nil, err
+		}
+		info.ProvisioningRows = prov.Rows()
+	} else if err := os.Remove(provPath); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
 	svcPath := filepath.Join(opt.OutDir, "services.arrow")

@@ -72,6 +72,7 @@ func (c *cell) scheduleBackfill(q *policy.Backfill) {
 		if jp := &c.jobs[e.Ref]; !jp.live || jp.id != e.Job {
 			q.PopFront()
 			c.queueChange(now, -1)
+			c.queuedCPU -= e.Demand.CPU
 			continue
 		}
 		if !c.tryStart(q, 0, c.unitAt(q, 0)) {
@@ -99,6 +100,7 @@ func (c *cell) dropStale(q *policy.Backfill, now sim.Time) {
 		if jp := &c.jobs[e.Ref]; !jp.live || jp.id != e.Job {
 			q.RemoveRange(i, 1)
 			c.queueChange(now, -1)
+			c.queuedCPU -= e.Demand.CPU
 			continue
 		}
 		i++

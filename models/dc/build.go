@@ -116,6 +116,19 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 			}
 		}}
 	}
+	if pr := sc.Provisioning; pr.Policy != "" && pr.Policy != ProvisionStatic {
+		nh := 0
+		for _, g := range sc.Cluster.HostGroups {
+			nh += g.Count
+		}
+		step := pr.Step
+		if step == 0 {
+			step = max(1, nh/20)
+		}
+		cfg.Provision = &ProvisionConfig{Policy: pr.Policy, Interval: sim.Time(pr.Interval), MinHosts: pr.MinHosts, MaxHosts: pr.MaxHosts,
+			IdleTimeout: sim.Time(pr.IdleTimeout), Up: pr.ScaleUp, Down: pr.ScaleDown, Step: step, Cooldown: sim.Time(pr.Cooldown),
+			Forecaster: pr.Forecaster, SeasonSteps: int(pr.Season / pr.Interval), Quantile: pr.Quantile, Headroom: pr.Headroom}
+	}
 	for i := range sc.Services {
 		sv, err := serviceConfig(sc, i)
 		if err != nil {

@@ -20,6 +20,8 @@ const (
 	evDone                  // router: a cell reports a finished job; A = cell, B = its CPU demand (millicores × tasks)
 	evFailure               // a host fails or is repaired; A = host (the event is the cell's failure process's next)
 	evFlow                  // data transfers complete; B = the network state's epoch when scheduled (stale if it changed)
+	evScale                 // a provisioning decision
+	evBooted                // a host finished booting; A = host
 )
 
 type job struct {
@@ -135,6 +137,11 @@ type stats struct {
 	unfinished    int64
 	failed        int64
 	movedBytes    float64 // data transferred by tasks
+	powerOns      int64
+	powerOffs     int64
+	underHostH    float64 // provisioning: demand above provisioned capacity, host-hours
+	apeSum        float64 // predictive provisioning: Σ |forecast − actual| / actual
+	apeN          int64
 	writtenRaw    float64 // raw bytes written to pools
 	overflowBytes float64 // raw bytes that did not fit
 	hostFailures  int64
@@ -219,6 +226,9 @@ type cell struct {
 	svcEvents     []svcEvent       // replicas placed and killed, in time order
 	net           *netState        // nil without network and storage
 	bf            *policy.Backfill // backfilling queue, nil otherwise
+	prov          *provisioner     // nil for static provisioning
+	provSink      ProvisionSink
+	queuedCPU     int64 // CPU of the waiting tasks, millicores
 	bfScratch     []policy.Entry
 	bfRel         []release
 	bfProf        []step
@@ -298,6 +308,13 @@ func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
 	}
 	if c.net != nil {
 		c.track = true
+	}
+	if c.prov, err = newProvisioner(c, &s.cfg); err != nil {
+		return nil, err
+	}
+	if c.prov != nil {
+		c.eng.Schedule(c.prov.cfg.Interval, evScale, 0, 0)
+		c.background++
 	}
 	if bf, ok := c.queue.(*policy.Backfill); ok {
 		c.bf = bf
@@ -443,6 +460,13 @@ func (c *cell) handle(ev sim.Event) {
 		if ev.B == c.net.epoch {
 			c.flowsDone(now)
 		}
+	case evScale:
+		c.background--
+		c.decide(now)
+		c.eng.Schedule(now+c.prov.cfg.Interval, evScale, 0, 0)
+		c.background++
+	case evBooted:
+		c.booted(ev.A, now)
 	}
 }
 
@@ -480,7 +504,7 @@ func (c *cell) submit(js *jobSpec, now sim.Time) {
 		if js.estimate <= 0 {
 			est = rt
 		}
-		c.queue.Push(policy.Entry{Ref: ji, Index: k, Job: js.id, Priority: js.priority, Submit: js.submit, Runtime: rt, Estimate: est, Demand: js.demand})
+		c.push(policy.Entry{Ref: ji, Index: k, Job: js.id, Priority: js.priority, Submit: js.submit, Runtime: rt, Estimate: est, Demand: js.demand})
 	}
 	c.jobs[ji].enqueued = js.ntasks
 	c.queueChange(now, int(js.ntasks))
@@ -493,7 +517,7 @@ func (c *cell) enqueueStage(ji, si int32, now sim.Time) {
 	jp := &c.jobs[ji]
 	st := &jp.stages[si]
 	for k := int32(0); k < st.count; k++ {
-		c.queue.Push(policy.Entry{Ref: ji, Index: jp.enqueued, Stage: si, Job: jp.id, Priority: jp.priority, Submit: jp.submit,
+		c.push(policy.Entry{Ref: ji, Index: jp.enqueued, Stage: si, Job: jp.id, Priority: jp.priority, Submit: jp.submit,
 			Runtime: st.runtime, Estimate: st.estimate, Demand: st.demand})
 		jp.enqueued++
 	}
@@ -519,6 +543,7 @@ func (c *cell) schedule() {
 		if jp := &c.jobs[e.Ref]; !jp.live || jp.id != e.Job { // a task of a job that failed meanwhile
 			c.queue.PopFront()
 			c.queueChange(c.eng.Now(), -1)
+			c.queuedCPU -= e.Demand.CPU
 			continue
 		}
 		if c.jobs[e.Ref].gang {
@@ -564,12 +589,21 @@ func (c *cell) startGang(e *policy.Entry) bool {
 	return true
 }
 
+// push queues a waiting task.
+func (c *cell) push(e policy.Entry) {
+	c.queue.Push(e)
+	c.queuedCPU += e.Demand.CPU
+}
+
 // allocate gives demand d of host h to a task.
 func (c *cell) allocate(h int32, d models.Resources) {
 	c.advance(h, c.eng.Now())
 	hs := &c.hosts[h]
 	hs.Free = hs.Free.Sub(d)
 	hs.Tasks++
+	if c.prov != nil {
+		c.prov.idleSince[h] = -1
+	}
 	c.acc[h].watts = c.powerOf(h)
 	c.placer.Update(h)
 }
@@ -580,6 +614,9 @@ func (c *cell) release(h int32, d models.Resources) {
 	hs := &c.hosts[h]
 	hs.Free = hs.Free.Add(d)
 	hs.Tasks--
+	if c.prov != nil && hs.Tasks == 0 {
+		c.prov.idleSince[h] = c.eng.Now()
+	}
 	c.acc[h].watts = c.powerOf(h)
 	c.placer.Update(h)
 }
@@ -588,6 +625,7 @@ func (c *cell) release(h int32, d models.Resources) {
 func (c *cell) startTask(e *policy.Entry, h int32) {
 	now := c.eng.Now()
 	c.queueChange(now, -1)
+	c.queuedCPU -= e.Demand.CPU
 	c.busyTasks++
 
 	jp := &c.jobs[e.Ref]
@@ -859,6 +897,9 @@ func (c *cell) finish(end sim.Time) {
 	c.st.hostUS = int64(len(c.hosts)) * int64(end)
 	if n := c.net; n != nil {
 		c.st.movedBytes, c.st.writtenRaw, c.st.overflowBytes = n.movedBytes, n.writtenRaw, n.overflowBytes
+	}
+	if p := c.prov; p != nil {
+		c.st.powerOns, c.st.powerOffs, c.st.underHostH, c.st.apeSum, c.st.apeN = p.powerOns, p.powerOffs, p.underHostH, p.apeSum, p.apeN
 	}
 	if c.fail != nil {
 		c.st.downUS = c.fail.downUSAt(end)

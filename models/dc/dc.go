@@ -46,11 +46,13 @@ type Progress struct {
 
 // Options are run-time options that do not change results.
 type Options struct {
-	Jobs     JobSink  // may be nil
-	Hosts    HostSink // may be nil; then no interval events are scheduled (unless Links or Pools)
-	Links    LinkSink // may be nil
-	Pools    PoolSink // may be nil
-	Progress func(Progress)
+	Jobs  JobSink  // may be nil
+	Hosts HostSink // may be nil; then no interval events are scheduled (unless Links or Pools)
+	Links LinkSink // may be nil
+	Pools PoolSink // may be nil
+	// Provisioning receives one row per provisioning decision (may be nil).
+	Provisioning ProvisionSink
+	Progress     func(Progress)
 	// Workers is the number of goroutines a fleet runs its partitions on (<= 1: one). It never
 	// changes results.
 	Workers int
@@ -125,6 +127,8 @@ type Config struct {
 	// Network and Pools model data transfers (single-cluster runs only).
 	Network *NetworkConfig
 	Pools   []PoolConfig
+	// Provision is the provisioning policy (nil: static).
+	Provision *ProvisionConfig
 }
 
 // FleetConfig replicates the cluster into Cells cells behind a router.
@@ -274,7 +278,7 @@ func New(cfg Config, opt Options) (*Sim, error) {
 		c := s.cells[0]
 		c.sources = sources
 		c.jobSink, c.hostSink = opt.Jobs, opt.Hosts
-		c.linkSink, c.poolSink = opt.Links, opt.Pools
+		c.linkSink, c.poolSink, c.provSink = opt.Links, opt.Pools, opt.Provisioning
 		for i, src := range sources {
 			if t := src.first(); t >= 0 {
 				c.eng.Schedule(t, evArrival, int32(i), 0)
@@ -514,6 +518,11 @@ func (s *Sim) result(ps *sim.ParallelStats) *Result {
 		t.unfinished += st.unfinished
 		t.failed += st.failed
 		t.movedBytes += st.movedBytes
+		t.powerOns += st.powerOns
+		t.powerOffs += st.powerOffs
+		t.underHostH += st.underHostH
+		t.apeSum += st.apeSum
+		t.apeN += st.apeN
 		t.writtenRaw += st.writtenRaw
 		t.overflowBytes += st.overflowBytes
 		t.hostFailures += st.hostFailures
@@ -550,6 +559,11 @@ func (s *Sim) result(ps *sim.ParallelStats) *Result {
 	sum.SLOViolations = t.sloViolations
 	sum.JobsFailed, sum.HostFailures, sum.TaskRetries = t.failed, t.hostFailures, t.taskRetries
 	sum.NetworkGiB, sum.StorageWrittenGiB, sum.StorageOverflowGiB = t.movedBytes/(1<<30), t.writtenRaw/(1<<30), t.overflowBytes/(1<<30)
+	sum.PowerOns, sum.PowerOffs, sum.UnderprovisionedHostHours = t.powerOns, t.powerOffs, t.underHostH
+	sum.ForecastMAPE = -1
+	if t.apeN > 0 {
+		sum.ForecastMAPE = t.apeSum / float64(t.apeN)
+	}
 	sum.LostCoreHours = t.lostCoreUS / 3.6e9
 	if t.hostUS > 0 {
 		sum.Unavailability = float64(t.downUS) / float64(t.hostUS)

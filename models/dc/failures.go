@@ -214,7 +214,7 @@ func (c *cell) pushTasks(ji int32, n int32, si int32, d models.Resources, rt sim
 			i = jp.enqueued
 			jp.enqueued++
 		}
-		c.queue.Push(policy.Entry{Ref: ji, Index: i, Stage: si, Job: jp.id, Priority: jp.priority, Submit: jp.submit,
+		c.push(policy.Entry{Ref: ji, Index: i, Stage: si, Job: jp.id, Priority: jp.priority, Submit: jp.submit,
 			Runtime: rt, Estimate: est, Demand: d})
 	}
 	c.queueChange(now, int(n))
