@@ -26,7 +26,7 @@ const (
 //
 //	ŷ_{t+h|t} = ℓ_t + h·b_t + s_{t+h−m(k+1)},                k = ⌊(h−1)/m⌋
 //	ℓ_t = α(y_t − s_{t−m}) + (1−α)(ℓ_{t−1} + b_{t−1})
-//	b_t = β(ℓ_t − ℓ_{t−1}) + (1−β)b_{t−1}
+//	b_t = β*(ℓ_t − ℓ_{t−1}) + (1−β*)b_{t−1}
 //	s_t = γ(y_t − ℓ_{t−1} − b_{t−1}) + (1−γ)s_{t−m}
 //
 // Beta is FPP3's β* (the trend smoothing of the component form); the state-space model
