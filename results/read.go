@@ -391,6 +391,7 @@ func decodeSummary(b *batch, rows []Summary) []Summary {
 	svcReq, svcDrop, svcMin := i64("service_requests"), i64("service_dropped"), f64("service_slo_violation_minutes")
 	netGiB, storW, storO := f64("transferred_gib"), f64("storage_written_gib"), f64("storage_overflow_gib")
 	pOn, pOff, underH := i64("power_ons"), i64("power_offs"), f64("underprovisioned_host_hours")
+	preemptions, jobsPreempted := i64("preemptions"), i64("jobs_preempted")
 	mape := col[*array.Float64](b, "forecast_mape", true)
 	if b.err != nil {
 		return rows
@@ -434,6 +435,8 @@ func decodeSummary(b *batch, rows []Summary) []Summary {
 			PowerOffs:                  pOff.Value(i),
 			ForecastMAPE:               -1,
 			UnderprovisionedHostHours:  underH.Value(i),
+			Preemptions:                preemptions.Value(i),
+			JobsPreempted:              jobsPreempted.Value(i),
 			SimTimeS:                   simTime.Value(i),
 			Events:                     events.Value(i),
 		})

@@ -6,6 +6,7 @@ const (
 	StatusRejected   = "rejected"   // can never run (e.g. a task larger than any host)
 	StatusUnfinished = "unfinished" // still queued or running when the simulation stopped
 	StatusFailed     = "failed"     // host failures killed its tasks more often than the retry limit allows
+	StatusPreempted  = "preempted"  // a higher-priority task evicted one of its tasks (scheduler.preemption: kill)
 )
 
 // JobRow is one row of jobs.arrow. Times are integer microseconds of simulated time; the
@@ -90,6 +91,8 @@ type Summary struct {
 	PowerOffs                  int64   // hosts powered off
 	ForecastMAPE               float64 // predictive provisioning: mean absolute percentage error of the demand forecast; -1 if none (null)
 	UnderprovisionedHostHours  float64 // demand above provisioned capacity, in host-hours (at each decision, over its interval)
+	Preemptions                int64   // tasks evicted for higher-priority ones
+	JobsPreempted              int64   // jobs ended by preemption
 	SimTimeS                   float64 // simulated time at the end of the run
 	Events                     int64
 }

@@ -87,7 +87,7 @@ func (c *jobsCols) fields() []field {
 		{"wait_s", "s", "Queueing delay start_s - submit_s; null if the job never started.", true, &c.wait},
 		{"runtime_s", "s", "Run time of the longest task; for a DAG job (tasks with dependencies), its longest dependency chain.", false, &c.runtime},
 		{"deadline_s", "s", "Simulated time the job must finish by; null if it has no deadline.", true, &c.deadline},
-		{"status", "", "Terminal state: finished, rejected, unfinished or failed (killed by host failures beyond the retry limit).", false, &c.status},
+		{"status", "", "Terminal state: finished, rejected, unfinished, failed (killed by host failures beyond the retry limit) or preempted.", false, &c.status},
 		{"host_id", "1", "Host of the first task; null if the job was never placed.", true, &c.host},
 		{"cell", "1", "Cell (cluster of a fleet) that ran or held the job, 0 for a single cluster; null if a fleet's router rejected it.", true, &c.cell},
 		{"bounded_slowdown", "1", "max(1, (end_s - submit_s) / max(runtime_s, 10 s)); null unless finished.", true, &c.bsld},
@@ -138,6 +138,7 @@ type summaryCols struct {
 	svcSLOMinutes, netGiB, storWritten, storOverflow       f64Col
 	powerOns, powerOffs                                    i64Col
 	mape, underH                                           f64Col
+	preemptions, jobsPreempted                             i64Col
 }
 
 func (c *summaryCols) fields() []field {
@@ -181,6 +182,8 @@ func (c *summaryCols) fields() []field {
 		{"power_offs", "1", "Hosts powered off by the provisioning policy.", false, &c.powerOffs},
 		{"forecast_mape", "1", "Predictive provisioning: mean absolute percentage error of the demand forecast (steps with demand > 0); null otherwise.", true, &c.mape},
 		{"underprovisioned_host_hours", "h", "Demand above the provisioned capacity, in host-hours, summed over provisioning decisions.", false, &c.underH},
+		{"preemptions", "1", "Running tasks evicted to make room for higher-priority ones (scheduler.preemption).", false, &c.preemptions},
+		{"jobs_preempted", "1", "Jobs ended by preemption (scheduler.preemption: kill).", false, &c.jobsPreempted},
 	}
 }
 

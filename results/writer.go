@@ -358,6 +358,8 @@ func WriteSummary(path string, meta Meta, s *Summary) error {
 	c.powerOffs.add(s.PowerOffs)
 	c.mape.addOpt(s.ForecastMAPE, s.ForecastMAPE >= 0)
 	c.underH.add(s.UnderprovisionedHostHours)
+	c.preemptions.add(s.Preemptions)
+	c.jobsPreempted.add(s.JobsPreempted)
 	if err := t.rowDone(); err != nil {
 		t.abort()
 		return err

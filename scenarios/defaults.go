@@ -246,6 +246,9 @@ func (s *Scenario) ApplyDefaults() {
 	if unset("scheduler.placement", s.Scheduler.Placement == "") {
 		s.Scheduler.Placement = DefaultPlacement
 	}
+	if unset("scheduler.preemption", s.Scheduler.Preemption == "") {
+		s.Scheduler.Preemption = "none"
+	}
 	if unset("scheduler.max_retries", s.Scheduler.MaxRetries == 0) {
 		s.Scheduler.MaxRetries = DefaultMaxRetries
 	}

@@ -214,6 +214,9 @@ type Scheduler struct {
 	// MaxRetries is how many times a job's tasks may be killed by host failures and resubmitted;
 	// the next kill fails the job (default 3).
 	MaxRetries int `yaml:"max_retries"`
+	// Preemption lets a blocked task evict running tasks of lower priority: none (default),
+	// requeue (they go back to the queue, their work lost) or kill (their job ends preempted).
+	Preemption string `yaml:"preemption"`
 }
 
 // SLO sets the service-level objectives that jobs are scored against.

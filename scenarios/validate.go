@@ -154,6 +154,7 @@ func (s *Scenario) Validate() error {
 			c.errf("provisioning", "provisioning policies run in a single cluster; not with fleet yet")
 		}
 	}
+	c.oneOf("scheduler.preemption", "preemption", s.Scheduler.Preemption, []string{"none", "requeue", "kill"})
 	if s.Scheduler.MaxRetries < 0 {
 		c.errf("scheduler.max_retries", "must be >= 0, got %d", s.Scheduler.MaxRetries)
 	}

@@ -2,6 +2,7 @@ package dc
 
 import (
 	"fmt"
+	"github.com/dcsim/dcsim/models/workload"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -139,6 +140,56 @@ func TestBackfillNeverDelaysReservations(t *testing.T) {
 			}
 			if checked == 0 {
 				t.Fatalf("seed %d %s: no reservations checked", seed, q)
+			}
+		}
+	}
+}
+
+// TestPreemption, worked by hand: 2 one-core hosts run two priority-0 jobs (100 s each) from ~0,
+// job 1 on host 0 and job 2 on host 1; a priority-5 job arrives at 10 s. Either host frees the
+// same CPU, so the lowest index, host 0, is chosen: job 1 is evicted and the high job runs
+// 10..40 s there. With requeue job 1 restarts at 40 and ends at 140; with kill it ends preempted
+// at 10 s.
+func TestPreemption(t *testing.T) {
+	for _, mode := range []string{PreemptRequeue, PreemptKill} {
+		cfg := mmcConfig(t, 2, 1, 0, 1)
+		cfg.Queue, cfg.Placement, cfg.Preemption = "priority", "first-fit", mode
+		cfg.Groups[0].Cap = models.Resources{CPU: 1000, Mem: 1 << 30}
+		low := oneShot(2, 100)[0]
+		low.Name = "low"
+		high := oneShot(1, 30)[0]
+		high.Name, high.Start = "high", 10*sim.Second
+		high.Arrivals.Process, high.Arrivals.Rate = "poisson", 1e9
+		high.Priority = workload.DistSpec{Dist: "constant", Value: 5}
+		cfg.Sources = []Source{low, high}
+		sink := &rowsSink{}
+		s, err := New(cfg, Options{Jobs: sink})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.Run()
+		if err != nil {
+			t.Fatal(err)
+		}
+		byID := map[int64]results.JobRow{}
+		for _, row := range sink.rows {
+			byID[row.JobID] = row
+		}
+		j1, j2, j3 := byID[1], byID[2], byID[3]
+		if j3.Priority != 5 || j3.HostID != 0 || j3.EndUS-j3.StartUS != int64(30*sim.Second) || r.Summary.Preemptions != 1 {
+			t.Fatalf("%s: high job %+v, %d preemptions", mode, j3, r.Summary.Preemptions)
+		}
+		if j2.Status != results.StatusFinished || j2.EndUS-j2.StartUS != int64(100*sim.Second) {
+			t.Errorf("%s: job 2 %+v", mode, j2)
+		}
+		switch mode {
+		case PreemptRequeue:
+			if j1.Status != results.StatusFinished || !j1.SLOViolated || sim.Time(j1.EndUS) != 140*sim.Second {
+				t.Errorf("requeue: job 1 %+v", j1)
+			}
+		case PreemptKill:
+			if j1.Status != results.StatusPreempted || r.Summary.JobsPreempted != 1 || j1.EndUS != -1 {
+				t.Errorf("kill: job 1 %+v, %d preempted", j1, r.Summary.JobsPreempted)
 			}
 		}
 	}

@@ -37,6 +37,7 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 		USDPerKWh:     sc.Cost.EnergyUSDPerKWh,
 		CarbonGPerKWh: sc.Cost.CarbonGPerKWh,
 		MaxRetries:    sc.Scheduler.MaxRetries,
+		Preemption:    sc.Scheduler.Preemption,
 		RackFailures:  failureDists(sc.Cluster.RackFailures),
 		HostInterval:  sim.Time(sc.Output.HostInterval),
 	}

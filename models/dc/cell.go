@@ -52,6 +52,7 @@ type job struct {
 	inBytes    float64  // per task, read before it runs
 	outBytes   float64  // per task, written after it runs
 	overflow   bool     // some of its output did not fit in its pool (an SLO violation)
+	preempted  bool     // one of its tasks was evicted by a higher-priority one (an SLO violation)
 	resAt      sim.Time // conservative backfilling: its reservation, -1 if none
 	runtime    sim.Time // run time of a uniform job's tasks (for resubmitting a killed gang)
 }
@@ -136,6 +137,8 @@ type stats struct {
 	rejected      int64
 	unfinished    int64
 	failed        int64
+	preemptions   int64   // tasks evicted for higher-priority ones
+	preemptedJobs int64   // jobs ended by preemption (preemption kill)
 	movedBytes    float64 // data transferred by tasks
 	powerOns      int64
 	powerOffs     int64
@@ -229,6 +232,7 @@ type cell struct {
 	prov          *provisioner     // nil for static provisioning
 	provSink      ProvisionSink
 	queuedCPU     int64 // CPU of the waiting tasks, millicores
+	preempting    bool  // scheduler.preemption is requeue or kill
 	bfScratch     []policy.Entry
 	bfRel         []release
 	bfProf        []step
@@ -315,6 +319,9 @@ func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
 	if c.prov != nil {
 		c.eng.Schedule(c.prov.cfg.Interval, evScale, 0, 0)
 		c.background++
+	}
+	if s.cfg.Preemption == PreemptRequeue || s.cfg.Preemption == PreemptKill {
+		c.preempting, c.track = true, true
 	}
 	if bf, ok := c.queue.(*policy.Backfill); ok {
 		c.bf = bf
@@ -554,6 +561,9 @@ func (c *cell) schedule() {
 			continue
 		}
 		h := c.placer.Place(e.Demand)
+		if h < 0 && c.preempting {
+			h = c.preemptFor(&e)
+		}
 		if h < 0 {
 			c.blockedRef, c.blockedIdx, c.blockedAt, c.blockedDemand = e.Ref, e.Index, c.releases, e.Demand
 			return
@@ -805,6 +815,9 @@ func (st *stats) account(jp *job, status string, now, maxWait sim.Time) bool {
 	case results.StatusFailed:
 		st.failed++
 		violated = true
+	case results.StatusPreempted:
+		st.preemptedJobs++
+		violated = true
 	}
 	if jp.start >= 0 {
 		w := int64(jp.start - jp.submit)
@@ -813,7 +826,7 @@ func (st *stats) account(jp *job, status string, now, maxWait sim.Time) bool {
 	} else {
 		violated = violated || now-jp.submit > maxWait
 	}
-	if jp.deadline >= 0 && now > jp.deadline || jp.overflow {
+	if jp.deadline >= 0 && now > jp.deadline || jp.overflow || jp.preempted {
 		violated = true
 	}
 	if violated {

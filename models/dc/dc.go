@@ -127,6 +127,8 @@ type Config struct {
 	// Network and Pools model data transfers (single-cluster runs only).
 	Network *NetworkConfig
 	Pools   []PoolConfig
+	// Preemption is PreemptNone (""), PreemptRequeue or PreemptKill.
+	Preemption string
 	// Provision is the provisioning policy (nil: static).
 	Provision *ProvisionConfig
 }
@@ -517,6 +519,8 @@ func (s *Sim) result(ps *sim.ParallelStats) *Result {
 		t.rejected += st.rejected
 		t.unfinished += st.unfinished
 		t.failed += st.failed
+		t.preemptions += st.preemptions
+		t.preemptedJobs += st.preemptedJobs
 		t.movedBytes += st.movedBytes
 		t.powerOns += st.powerOns
 		t.powerOffs += st.powerOffs
@@ -558,6 +562,7 @@ func (s *Sim) result(ps *sim.ParallelStats) *Result {
 	sum.JobsSubmitted, sum.JobsFinished, sum.JobsRejected, sum.JobsUnfinished = t.submitted, t.finished, t.rejected, t.unfinished
 	sum.SLOViolations = t.sloViolations
 	sum.JobsFailed, sum.HostFailures, sum.TaskRetries = t.failed, t.hostFailures, t.taskRetries
+	sum.Preemptions, sum.JobsPreempted = t.preemptions, t.preemptedJobs
 	sum.NetworkGiB, sum.StorageWrittenGiB, sum.StorageOverflowGiB = t.movedBytes/(1<<30), t.writtenRaw/(1<<30), t.overflowBytes/(1<<30)
 	sum.PowerOns, sum.PowerOffs, sum.UnderprovisionedHostHours = t.powerOns, t.powerOffs, t.underHostH
 	sum.ForecastMAPE = -1
