@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -192,5 +193,46 @@ func TestPreemption(t *testing.T) {
 				t.Errorf("kill: job 1 %+v, %d preempted", j1, r.Summary.JobsPreempted)
 			}
 		}
+	}
+}
+
+// TestDRF, worked by hand: 2 one-core hosts; tenant a submits 4 jobs of 10 s at ~0, tenant b 2
+// jobs of 10 s at 1 s. FCFS runs a's four first (b's jobs start at 20 s). DRF: at 10 s a's
+// first job ends (a holds 1 of 2 cores, b none), so b's first job starts; then a's second ends
+// (a 0, b 0.5): a's third starts. At 20 s likewise b's second and a's fourth: b's jobs start at
+// 10 s and 20 s.
+func TestDRF(t *testing.T) {
+	starts := func(queue string) map[string][]int64 {
+		cfg := mmcConfig(t, 2, 1, 0, 1)
+		cfg.Queue, cfg.Placement = queue, "first-fit"
+		cfg.Groups[0].Cap = models.Resources{CPU: 1000, Mem: 1 << 30}
+		a := oneShot(4, 10)[0]
+		a.Name, a.Tenants = "a", []string{"a"}
+		b := oneShot(2, 10)[0]
+		b.Name, b.Tenants, b.Start = "b", []string{"b"}, sim.Second
+		cfg.Sources = []Source{a, b}
+		sink := &rowsSink{}
+		s, err := New(cfg, Options{Jobs: sink})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Run(); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string][]int64{}
+		for _, r := range sink.rows {
+			out[r.Tenant] = append(out[r.Tenant], r.StartUS/int64(sim.Second))
+		}
+		for _, v := range out {
+			slices.Sort(v)
+		}
+		return out
+	}
+	if got := starts("fcfs"); !slices.Equal(got["b"], []int64{20, 20}) {
+		t.Errorf("fcfs: b starts %v, want [20 20]", got["b"])
+	}
+	got := starts("drf")
+	if !slices.Equal(got["b"], []int64{10, 20}) || !slices.Equal(got["a"], []int64{0, 0, 10, 20}) {
+		t.Errorf("drf: a starts %v, b starts %v; want [0 0 10 20], [10 20]", got["a"], got["b"])
 	}
 }

@@ -231,8 +231,9 @@ type cell struct {
 	bf            *policy.Backfill // backfilling queue, nil otherwise
 	prov          *provisioner     // nil for static provisioning
 	provSink      ProvisionSink
-	queuedCPU     int64 // CPU of the waiting tasks, millicores
-	preempting    bool  // scheduler.preemption is requeue or kill
+	queuedCPU     int64             // CPU of the waiting tasks, millicores
+	preempting    bool              // scheduler.preemption is requeue or kill
+	usage         policy.UsageAware // a queue that tracks what runs (DRF), nil otherwise
 	bfScratch     []policy.Entry
 	bfRel         []release
 	bfProf        []step
@@ -322,6 +323,14 @@ func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
 	}
 	if s.cfg.Preemption == PreemptRequeue || s.cfg.Preemption == PreemptKill {
 		c.preempting, c.track = true, true
+	}
+	if u, ok := c.queue.(policy.UsageAware); ok {
+		var total models.Resources
+		for h := range c.hosts {
+			total = total.Add(c.hosts[h].Cap)
+		}
+		u.SetCapacity(total)
+		c.usage = u
 	}
 	if bf, ok := c.queue.(*policy.Backfill); ok {
 		c.bf = bf
@@ -601,6 +610,7 @@ func (c *cell) startGang(e *policy.Entry) bool {
 
 // push queues a waiting task.
 func (c *cell) push(e policy.Entry) {
+	e.Tenant = c.jobs[e.Ref].tenant
 	c.queue.Push(e)
 	c.queuedCPU += e.Demand.CPU
 }
@@ -636,6 +646,9 @@ func (c *cell) startTask(e *policy.Entry, h int32) {
 	now := c.eng.Now()
 	c.queueChange(now, -1)
 	c.queuedCPU -= e.Demand.CPU
+	if c.usage != nil {
+		c.usage.Started(*e)
+	}
 	c.busyTasks++
 
 	jp := &c.jobs[e.Ref]
@@ -723,6 +736,9 @@ func (c *cell) taskEnd(h, ji, si int32) {
 	d := jp.demand
 	if jp.stages != nil {
 		d = jp.stages[si].demand
+	}
+	if c.usage != nil {
+		c.usage.Ended(jp.tenant, d)
 	}
 	c.release(h, d)
 	if c.hosts[h].Free.Fits(c.blockedDemand) {

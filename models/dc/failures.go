@@ -183,6 +183,9 @@ func (c *cell) killTask(ri int32, now sim.Time) {
 // released and its work counted as lost.
 func (c *cell) stopTask(ri int32, now sim.Time) {
 	r := c.run[ri]
+	if c.usage != nil {
+		c.usage.Ended(c.jobs[r.job].tenant, r.demand)
+	}
 	if r.phase == phaseCompute {
 		c.eng.Cancel(r.end)
 	} else {

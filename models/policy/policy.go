@@ -23,6 +23,7 @@ type Entry struct {
 	Index    int32    // the task's index within its job
 	Job      int64    // job id
 	Priority int32    // job priority (higher is more important)
+	Tenant   string   // the job's tenant (user, team or account)
 	Stage    int32    // the simulator's index of the task's stage within a DAG job (opaque to policies)
 	Submit   sim.Time // job submit time
 	Runtime  sim.Time // true task run time: what execution takes
