@@ -246,6 +246,9 @@ func (s *Scenario) ApplyDefaults() {
 	if unset("scheduler.placement", s.Scheduler.Placement == "") {
 		s.Scheduler.Placement = DefaultPlacement
 	}
+	if unset("scheduler.cpu_overcommit", s.Scheduler.CPUOvercommit == 0) {
+		s.Scheduler.CPUOvercommit = 1
+	}
 	if unset("scheduler.preemption", s.Scheduler.Preemption == "") {
 		s.Scheduler.Preemption = "none"
 	}

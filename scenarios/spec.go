@@ -217,6 +217,9 @@ type Scheduler struct {
 	// Preemption lets a blocked task evict running tasks of lower priority: none (default),
 	// requeue (they go back to the queue, their work lost) or kill (their job ends preempted).
 	Preemption string `yaml:"preemption"`
+	// CPUOvercommit lets placement allocate up to this many times each host's CPU (default 1:
+	// none). Tasks on an over-committed host run slower: see docs/scenarios.md.
+	CPUOvercommit float64 `yaml:"cpu_overcommit"`
 }
 
 // SLO sets the service-level objectives that jobs are scored against.

@@ -155,6 +155,9 @@ func (s *Scenario) Validate() error {
 		}
 	}
 	c.oneOf("scheduler.preemption", "preemption", s.Scheduler.Preemption, []string{"none", "requeue", "kill"})
+	if r := s.Scheduler.CPUOvercommit; !(r >= 1) || math.IsInf(r, 0) {
+		c.errf("scheduler.cpu_overcommit", "must be >= 1 (1: no over-commit), got %g", r)
+	}
 	if s.Scheduler.MaxRetries < 0 {
 		c.errf("scheduler.max_retries", "must be >= 0, got %d", s.Scheduler.MaxRetries)
 	}

@@ -236,3 +236,38 @@ func TestDRF(t *testing.T) {
 		t.Errorf("drf: a starts %v, b starts %v; want [0 0 10 20], [10 20]", got["a"], got["b"])
 	}
 }
+
+// TestOvercommit: one 1-core host with cpu_overcommit 2 takes two 1-core jobs of 10 s at once;
+// the second starts on a host allocated twice its CPU, so it runs 2 × 10 s (the first, started
+// alone, keeps its 10 s). Without over-commit the second waits for the first.
+func TestOvercommit(t *testing.T) {
+	for _, ratio := range []float64{1, 2} {
+		cfg := mmcConfig(t, 1, 1, 0, 1)
+		cfg.Sources = oneShot(2, 10)
+		cfg.CPUOvercommit = ratio
+		cfg.Groups[0].Cap = models.Resources{CPU: 1000, Mem: 1 << 30}
+		sink := &rowsSink{}
+		s, err := New(cfg, Options{Jobs: sink})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Run(); err != nil {
+			t.Fatal(err)
+		}
+		j := map[int64]results.JobRow{}
+		for _, r := range sink.rows {
+			j[r.JobID] = r
+		}
+		S := int64(sim.Second)
+		switch ratio {
+		case 1:
+			if j[2].StartUS-j[1].StartUS != 10*S {
+				t.Errorf("no over-commit: job 2 %+v", j[2])
+			}
+		case 2:
+			if j[2].StartUS-j[1].StartUS > 1 || j[2].EndUS-j[2].StartUS != 20*S || j[1].EndUS-j[1].StartUS != 10*S {
+				t.Errorf("over-commit 2: jobs %+v %+v", j[1], j[2])
+			}
+		}
+	}
+}

@@ -38,6 +38,7 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 		CarbonGPerKWh: sc.Cost.CarbonGPerKWh,
 		MaxRetries:    sc.Scheduler.MaxRetries,
 		Preemption:    sc.Scheduler.Preemption,
+		CPUOvercommit: sc.Scheduler.CPUOvercommit,
 		RackFailures:  failureDists(sc.Cluster.RackFailures),
 		HostInterval:  sim.Time(sc.Output.HostInterval),
 	}

@@ -268,7 +268,9 @@ func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
 				st = models.HostOff
 			}
 			rack := (int(hostBase) + len(c.hosts)) / perRack
-			c.hosts = append(c.hosts, models.Host{Cap: g.Cap, Free: g.Cap, Group: int32(gi), Rack: int32(rack), State: st})
+			hc := g.Cap // placement capacity: CPU over-committed by the ratio
+			hc.CPU = c.placeCPU(g.Cap.CPU)
+			c.hosts = append(c.hosts, models.Host{Cap: hc, Free: hc, Group: int32(gi), Rack: int32(rack), State: st})
 		}
 	}
 	c.acc = make([]hostAcc, len(c.hosts))
@@ -339,6 +341,29 @@ func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
 	return c, nil
 }
 
+// placeCPU is the CPU placement may allocate on a host of physical CPU cpu: cpu × the
+// over-commit ratio (scheduler.cpu_overcommit, ≥ 1).
+func (c *cell) placeCPU(cpu int64) int64 {
+	if r := c.s.cfg.CPUOvercommit; r > 1 {
+		return int64(math.Round(float64(cpu) * r))
+	}
+	return cpu
+}
+
+// physCPU is host hs's physical CPU, millicores.
+func (c *cell) physCPU(hs *models.Host) float64 {
+	return float64(c.s.cfg.Groups[hs.Group].Cap.CPU)
+}
+
+// slowdown is the run-time factor of a task that starts on host h now (its CPU already
+// allocated): with CPU over-commit, tasks share the physical CPU, so one that starts on a host
+// whose allocation exceeds its physical CPU runs slower by allocated / physical (processor
+// sharing at its start; later arrivals and departures do not change it — a first-order model).
+func (c *cell) slowdown(h int32) float64 {
+	hs := &c.hosts[h]
+	return max(1, float64(hs.Cap.CPU-hs.Free.CPU)/c.physCPU(hs))
+}
+
 // capacityFor is how many tasks of demand d the whole cell can hold at once.
 func (c *cell) capacityFor(d models.Resources) int64 {
 	var n int64
@@ -388,7 +413,7 @@ func (c *cell) powerOf(h int32) float64 {
 	cv := &c.s.groups[hs.Group].Curve
 	switch hs.State {
 	case models.HostOn:
-		return cv.Watts(float64(hs.Cap.CPU-hs.Free.CPU)/float64(hs.Cap.CPU)) + cv.GPUWatts(hs.Cap.GPU, hs.Cap.GPU-hs.Free.GPU)
+		return cv.Watts(float64(hs.Cap.CPU-hs.Free.CPU)/c.physCPU(hs)) + cv.GPUWatts(hs.Cap.GPU, hs.Cap.GPU-hs.Free.GPU)
 	case models.HostBooting:
 		return cv.Idle() + cv.GPUWatts(hs.Cap.GPU, 0)
 	}
@@ -659,25 +684,34 @@ func (c *cell) startTask(e *policy.Entry, h int32) {
 	jp.started++
 	c.st.tasksStarted++
 	c.st.taskWaitSumUS += float64(now - jp.submit)
+	rt := e.Runtime // what it takes here: slower on an over-committed host
+	if c.s.cfg.CPUOvercommit > 1 {
+		if f := c.slowdown(h); f > 1 {
+			rt = sim.Time(math.Ceil(float64(e.Runtime) * f))
+		}
+	}
 	if jp.service > 0 {
 		c.serviceEvent(jp, e.Index, true)
 	}
-	if c.track {
+	if !c.track {
+		c.eng.After(rt, evTaskEnd, h, int64(e.Ref)|int64(e.Stage)<<32)
+	} else {
 		ri := c.addRunning(e.Ref, e.Stage, h, now, e.Demand)
 		r := &c.run[ri]
-		r.runtime, r.index, r.estimate = e.Runtime, e.Index, e.Estimate
+		r.runtime, r.index, r.estimate = e.Runtime, e.Index, e.Estimate // the nominal run time, for a restart
+		r.extra = rt - e.Runtime
+		reading := false
 		if c.net != nil && (jp.inBytes > 0 || jp.outBytes > 0) {
 			r.pool, r.inBytes, r.outBytes = jp.pool, jp.inBytes, jp.outBytes
-			r.extra = c.transferLatency(h, jp)
+			r.extra += c.transferLatency(h, jp)
 			if jp.inBytes > 0 {
 				c.startTransfer(ri, true, jp.inBytes)
-				goto started
+				reading = true
 			}
 		}
-		r.end = c.eng.After(e.Runtime+r.extra, evTaskEnd, h, int64(ri))
-	started:
-	} else {
-		c.eng.After(e.Runtime, evTaskEnd, h, int64(e.Ref)|int64(e.Stage)<<32)
+		if !reading {
+			r.end = c.eng.After(e.Runtime+r.extra, evTaskEnd, h, int64(ri))
+		}
 	}
 	if c.s.taskHook != nil {
 		c.s.taskHook(jp.id, e.Stage, true, now)
@@ -864,7 +898,7 @@ func (c *cell) flushInterval(now sim.Time, write bool) {
 		c.st.memArea += a.memArea
 		c.st.gpuArea += a.gpuArea
 		c.st.capGPUArea += float64(hs.Cap.GPU) * float64(a.onUS)
-		c.st.capCPUArea += float64(hs.Cap.CPU) * float64(a.onUS)
+		c.st.capCPUArea += c.physCPU(hs) * float64(a.onUS)
 		c.st.capMemArea += float64(hs.Cap.Mem) * float64(a.onUS)
 		c.st.energyJ += a.energyJ
 		c.st.carbonG += a.carbonG
@@ -874,7 +908,7 @@ func (c *cell) flushInterval(now sim.Time, write bool) {
 			fiv := float64(iv)
 			row = results.HostRow{TimeUS: int64(c.intervalStart), IntervalUS: int64(iv), HostID: c.hostBase + int32(h),
 				Group: c.s.groups[hs.Group].Name, Rack: hs.Rack, Cell: c.idx,
-				CPUUtil: a.cpuArea / (float64(hs.Cap.CPU) * fiv), MemUtil: a.memArea / (float64(hs.Cap.Mem) * fiv),
+				CPUUtil: a.cpuArea / (c.physCPU(hs) * fiv), MemUtil: a.memArea / (float64(hs.Cap.Mem) * fiv),
 				PowerW: a.energyJ * 1e6 / fiv, EnergyJ: a.energyJ, OnFrac: float64(a.onUS) / fiv}
 			if hs.Cap.GPU > 0 {
 				row.GPUUtil = a.gpuArea / (float64(hs.Cap.GPU) * fiv)

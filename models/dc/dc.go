@@ -127,6 +127,9 @@ type Config struct {
 	// Network and Pools model data transfers (single-cluster runs only).
 	Network *NetworkConfig
 	Pools   []PoolConfig
+	// CPUOvercommit lets placement allocate up to this many times each host's CPU (≤ 1: none);
+	// tasks on an over-committed host run slower (see cell.slowdown).
+	CPUOvercommit float64
 	// Preemption is PreemptNone (""), PreemptRequeue or PreemptKill.
 	Preemption string
 	// Provision is the provisioning policy (nil: static).
