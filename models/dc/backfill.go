@@ -37,6 +37,9 @@ func (c *cell) unitAt(q *policy.Backfill, i int) unit {
 // tryStart starts the unit at queue position i if its tasks can be placed now.
 func (c *cell) tryStart(q *policy.Backfill, i int, u unit) bool {
 	c.gangHost = c.gangHost[:0]
+	if c.jobAware != nil {
+		c.jobAware.ForJob(u.job)
+	}
 	for k := 0; k < u.n; k++ {
 		e := q.At(i + k)
 		h := c.placer.Place(e.Demand)

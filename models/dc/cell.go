@@ -234,6 +234,7 @@ type cell struct {
 	queuedCPU     int64             // CPU of the waiting tasks, millicores
 	preempting    bool              // scheduler.preemption is requeue or kill
 	usage         policy.UsageAware // a queue that tracks what runs (DRF), nil otherwise
+	jobAware      policy.JobAware   // a placer told which job it places for (spread), nil otherwise
 	bfScratch     []policy.Entry
 	bfRel         []release
 	bfProf        []step
@@ -325,6 +326,9 @@ func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
 	}
 	if s.cfg.Preemption == PreemptRequeue || s.cfg.Preemption == PreemptKill {
 		c.preempting, c.track = true, true
+	}
+	if ja, ok := c.placer.(policy.JobAware); ok {
+		c.jobAware = ja
 	}
 	if u, ok := c.queue.(policy.UsageAware); ok {
 		var total models.Resources
@@ -594,6 +598,9 @@ func (c *cell) schedule() {
 			}
 			continue
 		}
+		if c.jobAware != nil {
+			c.jobAware.ForJob(e.Job)
+		}
 		h := c.placer.Place(e.Demand)
 		if h < 0 && c.preempting {
 			h = c.preemptFor(&e)
@@ -614,6 +621,9 @@ func (c *cell) schedule() {
 func (c *cell) startGang(e *policy.Entry) bool {
 	n := c.jobs[e.Ref].ntasks - c.jobs[e.Ref].started
 	c.gangHost = c.gangHost[:0]
+	if c.jobAware != nil {
+		c.jobAware.ForJob(e.Job)
+	}
 	for k := int32(0); k < n; k++ {
 		h := c.placer.Place(e.Demand)
 		if h < 0 {
@@ -842,6 +852,9 @@ func (c *cell) endJob(ji int32, status string, now sim.Time) {
 		if err := c.jobSink.Write(&c.row); err != nil && c.err == nil {
 			c.err = err
 		}
+	}
+	if c.jobAware != nil {
+		c.jobAware.JobEnded(jp.id)
 	}
 	jp.live = false
 	c.freeJobs = append(c.freeJobs, ji)
