@@ -11,7 +11,9 @@ import (
 	"github.com/dcsim/dcsim/models/policy"
 )
 
-func init() { policy.RegisterPlacer("most-free-memory", func() policy.Placer { return &MostFreeMemory{} }) }
+func init() {
+	policy.RegisterPlacer("most-free-memory", func() policy.Placer { return &MostFreeMemory{} })
+}
 
 // MostFreeMemory places a task on the host, among those that are on and fit it, with the most
 // free memory (ties: the lowest index): a spreading policy for memory-bound work. It keeps a
