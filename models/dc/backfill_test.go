@@ -271,3 +271,18 @@ func TestOvercommit(t *testing.T) {
 		}
 	}
 }
+
+// TestSJF, worked by hand on one host: job 1 (30 s) starts at 0; job 2 (20 s, submitted at 1)
+// and job 3 (10 s, at 2) wait. FCFS runs 2 then 3 (30..50, 50..60); SJF runs the shorter
+// estimate first: 3 at 30..40, then 2 at 40..60.
+func TestSJF(t *testing.T) {
+	jobs := []swfJob{{0, 1, 30, 30}, {1, 1, 20, 20}, {2, 1, 10, 10}}
+	for q, want := range map[string]map[string]int64{"fcfs": {"2": 30, "3": 50}, "sjf": {"2": 40, "3": 30}} {
+		rows, _ := runSWF(t, 1, q, jobs)
+		for id, start := range want {
+			if got := rows[id].StartUS; got != start*int64(sim.Second) {
+				t.Errorf("%s: job %s starts at %v, want %d s", q, id, sim.Time(got), start)
+			}
+		}
+	}
+}

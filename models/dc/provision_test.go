@@ -117,3 +117,38 @@ func TestProvisioningPolicies(t *testing.T) {
 }
 
 func unitsDur(t sim.Time) units.Duration { return units.Duration(t) }
+
+// TestReactive, worked by hand: 2 one-core hosts on and 2 off (1-minute boot); four 1-hour jobs
+// at ~0: two start, two wait. Every 5 minutes the reactive policy sees CPU allocation 100% > 80%
+// and adds one host (step 1, no cooldown): host 2 boots at 5 min (job 3 starts at 6 min), host 3
+// at 10 min (job 4 at 11 min).
+func TestReactive(t *testing.T) {
+	cfg := mmcConfig(t, 2, 1, 0, 1)
+	cfg.Sources = oneShot(4, 3600)
+	cfg.Placement = "first-fit"
+	cfg.Horizon = 2 * sim.Hour
+	cfg.Groups[0].Cap = models.Resources{CPU: 1000, Mem: 1 << 30}
+	g := cfg.Groups[0]
+	g.Name, g.Off, g.BootUS = "spare", true, int64(sim.Minute)
+	cfg.Groups = append(cfg.Groups, g)
+	cfg.Provision = &ProvisionConfig{Policy: ProvisionReactive, Interval: 5 * sim.Minute, MinHosts: 2, IdleTimeout: 10 * sim.Minute,
+		Up: 0.8, Down: 0.5, Step: 1}
+	sink := &rowsSink{}
+	s, err := New(cfg, Options{Jobs: sink})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]sim.Time{1: 0, 2: 0, 3: 6 * sim.Minute, 4: 11 * sim.Minute}
+	for _, row := range sink.rows {
+		if w := want[row.JobID]; sim.Time(row.StartUS) > w+sim.Microsecond*10 || sim.Time(row.StartUS) < w {
+			t.Errorf("job %d starts at %v, want %v", row.JobID, sim.Time(row.StartUS), w)
+		}
+	}
+	if r.Summary.PowerOns != 2 {
+		t.Errorf("%d power-ons, want 2", r.Summary.PowerOns)
+	}
+}
