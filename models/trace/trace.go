@@ -10,6 +10,7 @@
 package trace
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -271,3 +272,36 @@ func Drain(src Source, fn func(*Job) error) (Report, error) {
 		}
 	}
 }
+
+// Sorted is a Source over jobs held in memory: readers of formats that must read their whole
+// input before the first job is known (its run time is only known at its end, or the file is
+// not in submit order) fill Jobs and Rep, call Sort, and embed it for Next, Report and Close.
+type Sorted struct {
+	Jobs []Job
+	Rep  Report
+	pos  int
+}
+
+// Sort orders the jobs by submit time; ties keep their order.
+func (s *Sorted) Sort() {
+	slices.SortStableFunc(s.Jobs, func(a, b Job) int { return cmp.Compare(a.SubmitUS, b.SubmitUS) })
+}
+
+// Next returns the next job, io.EOF after the last; a returned job's memory is released.
+func (s *Sorted) Next() (Job, error) {
+	if s.pos >= len(s.Jobs) {
+		s.Jobs = nil
+		return Job{}, io.EOF
+	}
+	j := s.Jobs[s.pos]
+	s.Jobs[s.pos] = Job{}
+	s.pos++
+	s.Rep.Add(&j)
+	return j, nil
+}
+
+// Report is the report the reader filled, with the returned jobs added.
+func (s *Sorted) Report() Report { return s.Rep }
+
+// Close releases the jobs.
+func (s *Sorted) Close() error { s.Jobs = nil; return nil }

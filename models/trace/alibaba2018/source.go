@@ -1,13 +1,11 @@
 package alibaba2018
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/dcsim/dcsim/models/trace"
@@ -41,9 +39,7 @@ const (
 // reads the whole file and sorts the jobs by submit time (ties in file order): memory holds
 // the replayed jobs, about 150 bytes per task.
 type Source struct {
-	jobs     []trace.Job
-	pos      int
-	rep      trace.Report
+	trace.Sorted
 	firstBad error
 }
 
@@ -101,7 +97,7 @@ func NewSource(path string, units trace.Units, skipBad bool) (*Source, error) {
 // SourceOf reads an open batch_task reader to its end.
 func SourceOf(r *BatchTaskReader, units trace.Units) (*Source, error) {
 	units = units.Or(DefaultUnits)
-	s := &Source{rep: trace.NewReport("alibaba2018")}
+	s := &Source{Sorted: trace.Sorted{Rep: trace.NewReport("alibaba2018")}}
 	var invalid, noTimes, noCPU, rows, noInst, zeroRun, failed int64
 	st, err := Jobs(r, func(j Job) error {
 		if j.Validate() != nil {
@@ -151,44 +147,25 @@ func SourceOf(r *BatchTaskReader, units trace.Units) (*Source, error) {
 			tj.Tasks[i] = tt
 		}
 		rows += int64(len(j.Tasks))
-		s.jobs = append(s.jobs, tj)
+		s.Jobs = append(s.Jobs, tj)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", trace.ErrBadInput, err)
 	}
-	slices.SortStableFunc(s.jobs, func(a, b trace.Job) int { return cmp.Compare(a.SubmitUS, b.SubmitUS) })
-	s.rep.Records = st.Rows + r.Bad()
-	s.rep.Skip(SkipInvalidDAG, invalid)
-	s.rep.Skip(SkipNoTimes, noTimes)
-	s.rep.Skip(SkipNoCPU, noCPU)
-	s.rep.Skip(SkipBadLine, r.Bad())
-	s.rep.Note(NoteRows, rows)
-	s.rep.Note(NoteNoInst, noInst)
-	s.rep.Note(NoteZeroRun, zeroRun)
-	s.rep.Note(NoteFailed, failed)
+	s.Sort()
+	s.Rep.Records = st.Rows + r.Bad()
+	s.Rep.Skip(SkipInvalidDAG, invalid)
+	s.Rep.Skip(SkipNoTimes, noTimes)
+	s.Rep.Skip(SkipNoCPU, noCPU)
+	s.Rep.Skip(SkipBadLine, r.Bad())
+	s.Rep.Note(NoteRows, rows)
+	s.Rep.Note(NoteNoInst, noInst)
+	s.Rep.Note(NoteZeroRun, zeroRun)
+	s.Rep.Note(NoteFailed, failed)
 	s.firstBad = r.FirstBad()
 	return s, nil
 }
-
-// Next returns the next job in submit order.
-func (s *Source) Next() (trace.Job, error) {
-	if s.pos == len(s.jobs) {
-		s.jobs = nil
-		return trace.Job{}, io.EOF
-	}
-	j := s.jobs[s.pos]
-	s.jobs[s.pos] = trace.Job{}
-	s.pos++
-	s.rep.Add(&j)
-	return j, nil
-}
-
-// Report accounts for the input: Records are rows, skips are jobs.
-func (s *Source) Report() trace.Report { return s.rep }
-
-// Close releases the jobs.
-func (s *Source) Close() error { s.jobs = nil; return nil }
 
 // Machines returns the machines of the machine_meta file beside path (in path if it is a
 // folder): each machine with its last row's cpu_num and mem_size, in first-seen order.

@@ -1,11 +1,9 @@
 package azure
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"math"
-	"slices"
 
 	"github.com/dcsim/dcsim/models/trace"
 )
@@ -30,9 +28,7 @@ const (
 // vmtable is not sorted by creation time, so the source reads the file and sorts the VMs
 // (ties in file order): memory holds about 200 bytes per VM.
 type VMSource struct {
-	jobs []trace.Job
-	pos  int
-	rep  trace.Report
+	trace.Sorted
 }
 
 // NewVMSource reads the vmtable at path (plain or gzip).
@@ -48,7 +44,7 @@ func NewVMSource(path string, units trace.Units) (*VMSource, error) {
 // VMSourceOf reads an open VMReader to its end.
 func VMSourceOf(r *VMReader, units trace.Units) (*VMSource, error) {
 	units = units.Or(DefaultUnits)
-	s := &VMSource{rep: trace.NewReport("azure-vm")}
+	s := &VMSource{Sorted: trace.Sorted{Rep: trace.NewReport("azure-vm")}}
 	var before, zero, gt int64
 	for {
 		vm, err := r.Next()
@@ -69,36 +65,17 @@ func VMSourceOf(r *VMReader, units trace.Units) (*VMSource, error) {
 		if len(vm.CoresBucket) > 0 && vm.CoresBucket[0] == '>' || len(vm.MemoryBucket) > 0 && vm.MemoryBucket[0] == '>' {
 			gt++
 		}
-		s.jobs = append(s.jobs, trace.Job{ID: vm.ID, SubmitUS: vm.CreatedS * 1e6, Tenant: vm.Subscription, Line: int64(vm.Line),
+		s.Jobs = append(s.Jobs, trace.Job{ID: vm.ID, SubmitUS: vm.CreatedS * 1e6, Tenant: vm.Subscription, Line: int64(vm.Line),
 			Tasks: []trace.Task{{Instances: 1, CPUMilli: max(1, int64(math.Round(vm.Cores*units.CPUMilliPerUnit))),
 				MemBytes: max(0, int64(math.Round(vm.MemoryGiB*units.MemBytesPerUnit))), RuntimeUS: rt, RequestedUS: -1}}})
 	}
-	slices.SortStableFunc(s.jobs, func(a, b trace.Job) int { return cmp.Compare(a.SubmitUS, b.SubmitUS) })
-	s.rep.Records = int64(len(s.jobs))
-	s.rep.Note(NoteVMBefore, before)
-	s.rep.Note(NoteVMOpenEnd, zero)
-	s.rep.Note(NoteVMBucketGT, gt)
+	s.Sort()
+	s.Rep.Records = int64(len(s.Jobs))
+	s.Rep.Note(NoteVMBefore, before)
+	s.Rep.Note(NoteVMOpenEnd, zero)
+	s.Rep.Note(NoteVMBucketGT, gt)
 	return s, nil
 }
-
-// Next returns the next VM in creation order.
-func (s *VMSource) Next() (trace.Job, error) {
-	if s.pos == len(s.jobs) {
-		s.jobs = nil
-		return trace.Job{}, io.EOF
-	}
-	j := s.jobs[s.pos]
-	s.jobs[s.pos] = trace.Job{}
-	s.pos++
-	s.rep.Add(&j)
-	return j, nil
-}
-
-// Report accounts for the VMs read.
-func (s *VMSource) Report() trace.Report { return s.rep }
-
-// Close releases the VMs.
-func (s *VMSource) Close() error { s.jobs = nil; return nil }
 
 // InspectFunctions reads an invocations_per_function file and reports its requests: Requests
 // is the total of invocations, with notes for the functions and minutes. The trace is

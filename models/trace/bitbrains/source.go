@@ -1,14 +1,12 @@
 package bitbrains
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/dcsim/dcsim/models/trace"
@@ -33,16 +31,14 @@ const (
 // reserves what the VM was provisioned, as a cloud does). Files are read one at a time;
 // memory holds one small record per VM, sorted by start time (ties in path order).
 type Source struct {
-	jobs []trace.Job
-	pos  int
-	rep  trace.Report
+	trace.Sorted
 }
 
 // NewSource reads the VM files under path (a file, or a folder searched recursively for
 // *.csv and *.csv.gz files, in lexical path order).
 func NewSource(path string, units trace.Units) (*Source, error) {
 	units = units.Or(DefaultUnits)
-	s := &Source{rep: trace.NewReport("bitbrains")}
+	s := &Source{Sorted: trace.Sorted{Rep: trace.NewReport("bitbrains")}}
 	var files []string
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -96,7 +92,7 @@ func NewSource(path string, units trace.Units) (*Source, error) {
 			n++
 		}
 		c.Close()
-		s.rep.Records += r.Stats().Lines
+		s.Rep.Records += r.Stats().Lines
 		samples += int64(n)
 		if n == 0 {
 			empty++
@@ -104,30 +100,13 @@ func NewSource(path string, units trace.Units) (*Source, error) {
 		}
 		id, _ := filepath.Rel(root, f)
 		id = strings.TrimSuffix(strings.TrimSuffix(filepath.ToSlash(id), ".gz"), ".csv")
-		s.jobs = append(s.jobs, trace.Job{ID: id, SubmitUS: first * 1e6, Tasks: []trace.Task{{Instances: 1,
+		s.Jobs = append(s.Jobs, trace.Job{ID: id, SubmitUS: first * 1e6, Tasks: []trace.Task{{Instances: 1,
 			CPUMilli:  max(1, int64(math.Round(float64(cores)*units.CPUMilliPerUnit))),
 			MemBytes:  int64(math.Round(mem * 1024 * units.MemBytesPerUnit)),
 			RuntimeUS: (last-first)*1e6 + SampleIntervalUS, RequestedUS: -1}}})
 	}
-	slices.SortStableFunc(s.jobs, func(a, b trace.Job) int { return cmp.Compare(a.SubmitUS, b.SubmitUS) })
-	s.rep.Skip(SkipEmpty, empty)
-	s.rep.Note(NoteSamples, samples)
+	s.Sort()
+	s.Rep.Skip(SkipEmpty, empty)
+	s.Rep.Note(NoteSamples, samples)
 	return s, nil
 }
-
-// Next returns the next VM in start order.
-func (s *Source) Next() (trace.Job, error) {
-	if s.pos == len(s.jobs) {
-		return trace.Job{}, io.EOF
-	}
-	j := s.jobs[s.pos]
-	s.pos++
-	s.rep.Add(&j)
-	return j, nil
-}
-
-// Report accounts for the files read: Records are lines.
-func (s *Source) Report() trace.Report { return s.rep }
-
-// Close releases the jobs.
-func (s *Source) Close() error { s.jobs = nil; return nil }

@@ -1,7 +1,6 @@
 package google2011
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -44,9 +43,7 @@ const (
 // submit order: memory holds about 100 bytes per attempt (201,491 attempts for the sample
 // shard). Use a time window in the scenario to replay part of a long trace.
 type Source struct {
-	jobs     []trace.Job
-	pos      int
-	rep      trace.Report
+	trace.Sorted
 	firstBad error
 }
 
@@ -140,7 +137,7 @@ func NewSource(path string, units trace.Units, skipBad bool) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", trace.ErrBadInput, err)
 	}
-	s.rep.Skip(SkipBadLine, bad)
+	s.Rep.Skip(SkipBadLine, bad)
 	s.firstBad = firstBad
 	return s, nil
 }
@@ -151,14 +148,14 @@ func SourceOf(r *TaskReader, units trace.Units) (*Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", trace.ErrBadInput, err)
 	}
-	s.rep.Skip(SkipBadLine, r.Bad())
+	s.Rep.Skip(SkipBadLine, r.Bad())
 	s.firstBad = r.FirstBad()
 	return s, nil
 }
 
 func assembleSource(next func() (TaskEvent, error), units trace.Units) (*Source, error) {
 	units = units.Or(DefaultUnits)
-	s := &Source{rep: trace.NewReport("google2011")}
+	s := &Source{Sorted: trace.Sorted{Rep: trace.NewReport("google2011")}}
 	var neverSched, open, noCPU, orphanStart int64
 	var ends [NumTaskEventTypes]int64
 	last := int64(0) // time of the last event read
@@ -189,7 +186,7 @@ func assembleSource(next func() (TaskEvent, error), units trace.Units) (*Source,
 		} else {
 			ends[t.EndType]++
 		}
-		s.jobs = append(s.jobs, trace.Job{ID: strconv.FormatInt(t.JobID, 10), SubmitUS: sub, Tenant: t.User, Priority: int32(t.Priority),
+		s.Jobs = append(s.Jobs, trace.Job{ID: strconv.FormatInt(t.JobID, 10), SubmitUS: sub, Tenant: t.User, Priority: int32(t.Priority),
 			Tasks: []trace.Task{{Name: strconv.FormatInt(t.TaskIndex, 10), Instances: 1,
 				CPUMilli:  max(1, int64(math.Round(t.CPUReq*units.CPUMilliPerUnit))),
 				MemBytes:  max(0, int64(math.Round(t.MemReq*units.MemBytesPerUnit))),
@@ -199,37 +196,18 @@ func assembleSource(next func() (TaskEvent, error), units trace.Units) (*Source,
 	if err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(s.jobs, func(a, b trace.Job) int { return cmp.Compare(a.SubmitUS, b.SubmitUS) })
-	s.rep.Records = st.Events
-	s.rep.Skip(SkipNeverScheduled, neverSched)
-	s.rep.Skip(SkipNoCPU, noCPU)
-	s.rep.Note(NoteOrphanEvents, st.Orphans-st.OrphansByType[TaskSchedule])
-	s.rep.Note(NoteOrphanStarts, orphanStart)
-	s.rep.Note(NoteOpenAtEnd, open)
+	s.Sort()
+	s.Rep.Records = st.Events
+	s.Rep.Skip(SkipNeverScheduled, neverSched)
+	s.Rep.Skip(SkipNoCPU, noCPU)
+	s.Rep.Note(NoteOrphanEvents, st.Orphans-st.OrphansByType[TaskSchedule])
+	s.Rep.Note(NoteOrphanStarts, orphanStart)
+	s.Rep.Note(NoteOpenAtEnd, open)
 	for _, k := range []int{TaskFinish, TaskEvict, TaskFail, TaskKill, TaskLost} {
-		s.rep.Note(NoteEndTypePrefix+TaskEventTypeName(k), ends[k])
+		s.Rep.Note(NoteEndTypePrefix+TaskEventTypeName(k), ends[k])
 	}
 	return s, nil
 }
-
-// Next returns the next attempt in submit order (ties in end-time order of the input).
-func (s *Source) Next() (trace.Job, error) {
-	if s.pos == len(s.jobs) {
-		s.jobs = nil
-		return trace.Job{}, io.EOF
-	}
-	j := s.jobs[s.pos]
-	s.jobs[s.pos] = trace.Job{}
-	s.pos++
-	s.rep.Add(&j)
-	return j, nil
-}
-
-// Report accounts for the input: Records are events, skips are attempts.
-func (s *Source) Report() trace.Report { return s.rep }
-
-// Close releases the assembled attempts.
-func (s *Source) Close() error { s.jobs = nil; return nil }
 
 // Machines returns the machines of the machine_events beside path (path's folder
 // machine_events, or ../../machine_events of a task_events file): every machine ever added,
