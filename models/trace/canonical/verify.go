@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+
+	"github.com/dcsim/dcsim/internal/flatbuf"
 )
 
 // This file checks an Arrow IPC file's metadata before arrow-go reads it.
@@ -51,8 +53,7 @@ type block struct {
 	body   int64
 }
 
-// errCorrupt marks flatbuffer metadata that is not well formed.
-var errCorrupt = errors.New("corrupt flatbuffer metadata")
+// flatbuf.ErrCorrupt marks flatbuffer metadata that is not well formed.
 
 // corruptError is a structural problem of the file (as opposed to a schema mismatch).
 type corruptError struct{ err error }
@@ -106,20 +107,20 @@ func verifyFile(r io.ReaderAt, size int64) ([]block, error) {
 	if err := readAt(r, footer, footerAt); err != nil {
 		return nil, err
 	}
-	fb := &flatbuf{b: footer, budget: 1 << 16}
+	fb := &flatbuf.Buffer{B: footer, Budget: 1 << 16}
 	// table Footer { version: short; schema: Schema; dictionaries: [Block];
 	//                recordBatches: [Block]; custom_metadata: [KeyValue]; }
-	root, err := fb.root()
+	root, err := fb.Root()
 	if err != nil {
 		return nil, corrupt("footer: %w", err)
 	}
-	if _, err := root.i16(0); err != nil {
+	if _, err := root.I16(0); err != nil {
 		return nil, corrupt("footer: %w", err)
 	}
-	if err := root.keyValues(4); err != nil {
+	if err := root.KeyValues(4); err != nil {
 		return nil, corrupt("footer: %w", err)
 	}
-	s, ok, err := root.table(1)
+	s, ok, err := root.Table(1)
 	if err != nil {
 		return nil, corrupt("footer: %w", err)
 	}
@@ -130,14 +131,14 @@ func verifyFile(r io.ReaderAt, size int64) ([]block, error) {
 		return nil, err
 	}
 	const blockSize = 24 // struct Block { offset: long; metaDataLength: int; pad; bodyLength: long; }
-	_, nd, err := root.vector(2, blockSize)
+	_, nd, err := root.Vector(2, blockSize)
 	if err != nil {
 		return nil, corrupt("footer: %w", err)
 	}
 	if nd != 0 {
 		return nil, corrupt("%d dictionary batches, want none", nd)
 	}
-	start, n, err := root.vector(3, blockSize)
+	start, n, err := root.Vector(3, blockSize)
 	if err != nil {
 		return nil, corrupt("footer: %w", err)
 	}
@@ -174,22 +175,22 @@ func verifyFile(r io.ReaderAt, size int64) ([]block, error) {
 // verifySchema checks table Schema { endianness: short; fields: [Field];
 // custom_metadata: [KeyValue]; features: [long]; } and that its fields are the canonical
 // columns.
-func verifySchema(s fbTable) error {
-	end, err := s.i16(0)
+func verifySchema(s flatbuf.Table) error {
+	end, err := s.I16(0)
 	if err != nil {
 		return corrupt("schema: %w", err)
 	}
 	if end != 0 {
 		return errors.New("big-endian Arrow files are not supported")
 	}
-	if err := s.keyValues(2); err != nil {
+	if err := s.KeyValues(2); err != nil {
 		return corrupt("schema metadata: %w", err)
 	}
-	if _, _, err := s.vector(3, 8); err != nil {
+	if _, _, err := s.Vector(3, 8); err != nil {
 		return corrupt("schema: %w", err)
 	}
 	var fields []fbField
-	err = s.tables(1, func(t fbTable) error {
+	err = s.Tables(1, func(t flatbuf.Table) error {
 		f, err := readField(t)
 		if err != nil {
 			return corrupt("schema field %d: %w", len(fields), err)
@@ -246,39 +247,39 @@ func columnList() string {
 // nullable: bool; type: Type (slots 2 type, 3 value); dictionary: DictionaryEncoding;
 // children: [Field]; custom_metadata: [KeyValue]; }.
 type fbField struct {
-	t    fbTable
+	t    flatbuf.Table
 	name string
 	typ  byte
-	tt   fbTable // the type table
+	tt   flatbuf.Table // the type table
 	dict bool
 	kids int
 }
 
-func readField(t fbTable) (fbField, error) {
+func readField(t flatbuf.Table) (fbField, error) {
 	f := fbField{t: t}
 	var err error
-	if f.name, err = t.str(0); err != nil {
+	if f.name, err = t.Str(0); err != nil {
 		return f, err
 	}
-	if _, err = t.u8(1); err != nil {
+	if _, err = t.U8(1); err != nil {
 		return f, err
 	}
-	if f.typ, err = t.u8(2); err != nil {
+	if f.typ, err = t.U8(2); err != nil {
 		return f, err
 	}
 	var ok bool
-	if f.tt, ok, err = t.table(3); err != nil {
+	if f.tt, ok, err = t.Table(3); err != nil {
 		return f, err
 	} else if !ok {
 		return f, errors.New("field without type")
 	}
-	if f.dict, err = t.present(4); err != nil {
+	if f.dict, err = t.Present(4); err != nil {
 		return f, err
 	}
-	if _, f.kids, err = t.vector(5, 4); err != nil {
+	if _, f.kids, err = t.Vector(5, 4); err != nil {
 		return f, err
 	}
-	return f, t.keyValues(6)
+	return f, t.KeyValues(6)
 }
 
 // match checks that f is of kind k, reading everything arrow-go will read of it.
@@ -321,14 +322,14 @@ func (f fbField) isInt(bits int32) bool {
 	if f.typ != fbTypeInt || f.kids != 0 {
 		return false
 	}
-	bw, err1 := f.tt.i32(0)
-	signed, err2 := f.tt.u8(1)
+	bw, err1 := f.tt.I32(0)
+	signed, err2 := f.tt.U8(1)
 	return err1 == nil && err2 == nil && bw == bits && signed != 0
 }
 
 func (f fbField) child(i int) (fbField, error) {
 	var c fbField
-	err := f.t.tables(5, func(t fbTable) error {
+	err := f.t.Tables(5, func(t flatbuf.Table) error {
 		if i == 0 {
 			var err error
 			c, err = readField(t)
@@ -349,11 +350,11 @@ func (f fbField) typeName(depth int) (string, error) {
 	name := fbTypeNames[f.typ]
 	switch f.typ {
 	case fbTypeInt:
-		bw, err := f.tt.i32(0)
+		bw, err := f.tt.I32(0)
 		if err != nil {
 			return "", err
 		}
-		signed, err := f.tt.u8(1)
+		signed, err := f.tt.U8(1)
 		if err != nil {
 			return "", err
 		}
@@ -362,7 +363,7 @@ func (f fbField) typeName(depth int) (string, error) {
 		}
 		name += fmt.Sprint(bw)
 	case 3: // FloatingPoint { precision: short (HALF, SINGLE, DOUBLE) }
-		p, err := f.tt.i16(0)
+		p, err := f.tt.I16(0)
 		if err != nil {
 			return "", err
 		}
@@ -375,7 +376,7 @@ func (f fbField) typeName(depth int) (string, error) {
 		if depth >= maxFieldDepth {
 			kids = []string{"..."}
 		} else {
-			err := f.t.tables(5, func(t fbTable) error {
+			err := f.t.Tables(5, func(t flatbuf.Table) error {
 				c, err := readField(t)
 				if err != nil {
 					return err
@@ -418,20 +419,20 @@ func verifyBatch(r io.ReaderAt, blk block) (int64, error) {
 	if int64(binary.LittleEndian.Uint32(buf[prefix-4:])) != blk.meta-prefix {
 		return 0, corrupt("message length prefix differs from the footer's")
 	}
-	fb := &flatbuf{b: buf[prefix:], budget: 1 << 10}
+	fb := &flatbuf.Buffer{B: buf[prefix:], Budget: 1 << 10}
 	// table Message { version: short; header: MessageHeader (slots 1 type, 2 value);
 	//                 bodyLength: long; custom_metadata: [KeyValue]; }
-	msg, err := fb.root()
+	msg, err := fb.Root()
 	if err != nil {
 		return 0, corrupt("%w", err)
 	}
-	if _, err := msg.i16(0); err != nil {
+	if _, err := msg.I16(0); err != nil {
 		return 0, corrupt("%w", err)
 	}
-	if err := msg.keyValues(4); err != nil {
+	if err := msg.KeyValues(4); err != nil {
 		return 0, corrupt("%w", err)
 	}
-	htype, err := msg.u8(1)
+	htype, err := msg.U8(1)
 	if err != nil {
 		return 0, corrupt("%w", err)
 	}
@@ -439,7 +440,7 @@ func verifyBatch(r io.ReaderAt, blk block) (int64, error) {
 	if htype != headerRecordBatch {
 		return 0, corrupt("message of type %d, want a record batch", htype)
 	}
-	bodyLen, err := msg.i64(3)
+	bodyLen, err := msg.I64(3)
 	if err != nil {
 		return 0, corrupt("%w", err)
 	}
@@ -448,30 +449,30 @@ func verifyBatch(r io.ReaderAt, blk block) (int64, error) {
 	}
 	// table RecordBatch { length: long; nodes: [FieldNode]; buffers: [Buffer];
 	//                     compression: BodyCompression; variadicBufferCounts: [long]; }
-	rb, ok, err := msg.table(2)
+	rb, ok, err := msg.Table(2)
 	if err != nil {
 		return 0, corrupt("%w", err)
 	}
 	if !ok {
 		return 0, corrupt("message without header")
 	}
-	rows, err := rb.i64(0)
+	rows, err := rb.I64(0)
 	if err != nil {
 		return 0, corrupt("%w", err)
 	}
-	if comp, err := rb.present(3); err != nil {
+	if comp, err := rb.Present(3); err != nil {
 		return 0, corrupt("%w", err)
 	} else if comp {
 		return 0, errors.New("compressed record batches are not supported")
 	}
-	if _, _, err := rb.vector(4, 8); err != nil {
+	if _, _, err := rb.Vector(4, 8); err != nil {
 		return 0, corrupt("%w", err)
 	}
-	nodeAt, nnodes, err := rb.vector(1, 16) // struct FieldNode { length: long; null_count: long; }
+	nodeAt, nnodes, err := rb.Vector(1, 16) // struct FieldNode { length: long; null_count: long; }
 	if err != nil {
 		return 0, corrupt("%w", err)
 	}
-	bufAt, nbufs, err := rb.vector(2, 16) // struct Buffer { offset: long; length: long; }
+	bufAt, nbufs, err := rb.Vector(2, 16) // struct Buffer { offset: long; length: long; }
 	if err != nil {
 		return 0, corrupt("%w", err)
 	}
@@ -479,7 +480,7 @@ func verifyBatch(r io.ReaderAt, blk block) (int64, error) {
 	if nnodes != wantNodes || nbufs != wantBufs {
 		return 0, corrupt("%d field nodes and %d buffers, want %d and %d", nnodes, nbufs, wantNodes, wantBufs)
 	}
-	b := fb.b
+	b := fb.B
 	body := blk.body
 	if rows < 0 || rows > body/8 { // every row takes 8 bytes in each int64 column
 		return 0, corrupt("%d rows in a body of %d bytes", rows, body)
@@ -553,188 +554,4 @@ func verifyBatch(r io.ReaderAt, blk block) (int64, error) {
 		}
 	}
 	return rows, nil
-}
-
-// flatbuf is a flatbuffer being verified; budget bounds the number of tables visited.
-type flatbuf struct {
-	b      []byte
-	budget int
-}
-
-// u32 reads the uint32 at p, checking bounds.
-func (f *flatbuf) u32(p int64) (int64, error) {
-	if p < 0 || p+4 > int64(len(f.b)) {
-		return 0, errCorrupt
-	}
-	return int64(binary.LittleEndian.Uint32(f.b[p:])), nil
-}
-
-func (f *flatbuf) root() (fbTable, error) {
-	off, err := f.u32(0)
-	if err != nil {
-		return fbTable{}, err
-	}
-	return f.tableAt(off)
-}
-
-// tableAt checks the table at pos: its vtable and its inline data lie inside the buffer.
-func (f *flatbuf) tableAt(pos int64) (fbTable, error) {
-	if f.budget--; f.budget < 0 {
-		return fbTable{}, errors.New("flatbuffer metadata too complex")
-	}
-	soff, err := f.u32(pos)
-	if err != nil {
-		return fbTable{}, err
-	}
-	vt := pos - int64(int32(uint32(soff)))
-	if vt < 0 || vt+4 > int64(len(f.b)) {
-		return fbTable{}, errCorrupt
-	}
-	vtsize := int64(binary.LittleEndian.Uint16(f.b[vt:]))
-	tsize := int64(binary.LittleEndian.Uint16(f.b[vt+2:]))
-	// An odd vtable size would let flatbuffers read an entry (voff < vtsize) whose second
-	// byte lies past the vtable.
-	if vtsize < 4 || vtsize%2 != 0 || vt+vtsize > int64(len(f.b)) || tsize < 4 || pos+tsize > int64(len(f.b)) {
-		return fbTable{}, errCorrupt
-	}
-	return fbTable{f: f, pos: pos, vt: vt, vtsize: vtsize, tsize: tsize}, nil
-}
-
-type fbTable struct {
-	f                      *flatbuf
-	pos, vt, vtsize, tsize int64
-}
-
-// field returns the position of field slot, a value of width bytes, or 0 when the field is
-// absent; the value must lie inside the table's inline data.
-func (t fbTable) field(slot int, width int64) (int64, error) {
-	voff := int64(4 + 2*slot)
-	if voff+2 > t.vtsize {
-		return 0, nil
-	}
-	fo := int64(binary.LittleEndian.Uint16(t.f.b[t.vt+voff:]))
-	if fo == 0 {
-		return 0, nil
-	}
-	if fo < 4 || fo+width > t.tsize {
-		return 0, errCorrupt
-	}
-	return t.pos + fo, nil
-}
-
-func (t fbTable) u8(slot int) (byte, error) {
-	p, err := t.field(slot, 1)
-	if p == 0 || err != nil {
-		return 0, err
-	}
-	return t.f.b[p], nil
-}
-
-func (t fbTable) i16(slot int) (int16, error) {
-	p, err := t.field(slot, 2)
-	if p == 0 || err != nil {
-		return 0, err
-	}
-	return int16(binary.LittleEndian.Uint16(t.f.b[p:])), nil
-}
-
-func (t fbTable) i32(slot int) (int32, error) {
-	p, err := t.field(slot, 4)
-	if p == 0 || err != nil {
-		return 0, err
-	}
-	return int32(binary.LittleEndian.Uint32(t.f.b[p:])), nil
-}
-
-func (t fbTable) i64(slot int) (int64, error) {
-	p, err := t.field(slot, 8)
-	if p == 0 || err != nil {
-		return 0, err
-	}
-	return int64(binary.LittleEndian.Uint64(t.f.b[p:])), nil
-}
-
-// ref follows the offset stored in field slot.
-func (t fbTable) ref(slot int) (int64, bool, error) {
-	p, err := t.field(slot, 4)
-	if p == 0 || err != nil {
-		return 0, false, err
-	}
-	off, err := t.f.u32(p)
-	if err != nil {
-		return 0, false, err
-	}
-	return p + off, true, nil
-}
-
-// present reports whether the table in field slot is there, checking it if so.
-func (t fbTable) present(slot int) (bool, error) {
-	_, ok, err := t.table(slot)
-	return ok, err
-}
-
-func (t fbTable) table(slot int) (fbTable, bool, error) {
-	p, ok, err := t.ref(slot)
-	if !ok || err != nil {
-		return fbTable{}, false, err
-	}
-	sub, err := t.f.tableAt(p)
-	return sub, err == nil, err
-}
-
-// vector returns the start and length of the vector in field slot (absent: length 0) after
-// checking that its n elements of elem bytes lie inside the buffer.
-func (t fbTable) vector(slot int, elem int64) (start, n int, err error) {
-	p, ok, err := t.ref(slot)
-	if !ok || err != nil {
-		return 0, 0, err
-	}
-	n64, err := t.f.u32(p)
-	if err != nil {
-		return 0, 0, err
-	}
-	if n64 > (int64(len(t.f.b))-p-4)/elem {
-		return 0, 0, errCorrupt
-	}
-	return int(p + 4), int(n64), nil
-}
-
-// str returns the string in field slot ("" when absent).
-func (t fbTable) str(slot int) (string, error) {
-	start, n, err := t.vector(slot, 1)
-	if err != nil {
-		return "", err
-	}
-	return string(t.f.b[start : start+n]), nil
-}
-
-// tables checks the vector of tables in field slot and calls check on each.
-func (t fbTable) tables(slot int, check func(fbTable) error) error {
-	start, n, err := t.vector(slot, 4)
-	if err != nil {
-		return err
-	}
-	for i := range n {
-		e := int64(start + 4*i)
-		off, _ := t.f.u32(e)
-		sub, err := t.f.tableAt(e + off)
-		if err != nil {
-			return err
-		}
-		if err := check(sub); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// keyValues checks the vector of table KeyValue { key: string; value: string; } in slot.
-func (t fbTable) keyValues(slot int) error {
-	return t.tables(slot, func(kv fbTable) error {
-		if _, err := kv.str(0); err != nil {
-			return err
-		}
-		_, err := kv.str(1)
-		return err
-	})
 }
