@@ -26,36 +26,52 @@ const (
 
 type job struct {
 	id         int64
-	source     int32
-	gang       bool
 	tenant     string
-	priority   int32
-	ntasks     int32
-	started    int32
-	done       int32
-	host       int32
 	demand     models.Resources
 	submit     sim.Time
 	start      sim.Time
 	deadline   sim.Time
 	maxRuntime sim.Time
 	estimate   sim.Time
-	live       bool
-	enqueued   int32 // tasks pushed to the queue so far (DAG jobs: the next task's index)
-	traceJob   string
-	traceTask  string
-	stages     []stage  // DAG jobs only
-	running    int32    // head of the job's list of running tasks (slots of cell.run), -1 if none
-	retries    int32    // tasks killed by host failures
-	service    int32    // service index + 1 for a service's replicas, 0 for batch jobs
-	pool       int32    // storage pool its tasks read and write
-	inBytes    float64  // per task, read before it runs
-	outBytes   float64  // per task, written after it runs
-	overflow   bool     // some of its output did not fit in its pool (an SLO violation)
-	preempted  bool     // one of its tasks was evicted by a higher-priority one (an SLO violation)
-	resAt      sim.Time // conservative backfilling: its reservation, -1 if none
 	runtime    sim.Time // run time of a uniform job's tasks (for resubmitting a killed gang)
+	resAt      sim.Time // conservative backfilling: its reservation, -1 if none
+	x          *jobExt  // trace identity, DAG stages, data transfers; nil for plain jobs
+	source     int32
+	priority   int32
+	ntasks     int32
+	started    int32
+	done       int32
+	host       int32
+	enqueued   int32 // tasks pushed to the queue so far (DAG jobs: the next task's index)
+	running    int32 // head of the job's list of running tasks (slots of cell.run), -1 if none
+	retries    int32 // tasks killed by host failures
+	service    int32 // service index + 1 for a service's replicas, 0 for batch jobs
+	gang       bool
+	live       bool
+	preempted  bool // one of its tasks was evicted by a higher-priority one (an SLO violation)
 }
+
+// jobExt is what only some jobs have; keeping it out of job keeps the job slab, which every
+// task start and end touches, half as large.
+type jobExt struct {
+	traceJob, traceTask string
+	stages              []stage // DAG jobs only
+	pool                int32   // storage pool its tasks read and write
+	inBytes             float64 // per task, read before it runs
+	outBytes            float64 // per task, written after it runs
+	overflow            bool    // some of its output did not fit in its pool (an SLO violation)
+}
+
+// stageList is the job's DAG stages, nil for other jobs.
+func (j *job) stageList() []stage {
+	if j.x == nil {
+		return nil
+	}
+	return j.x.stages
+}
+
+// moves reports whether the job's tasks read or write data.
+func (j *job) moves() bool { return j.x != nil && (j.x.inBytes > 0 || j.x.outBytes > 0) }
 
 // runTask is a running task: its job, stage and host, when it started and its end event. Each
 // is on two intrusive lists, its host's and its job's, so a host failure finds the tasks it
@@ -87,31 +103,42 @@ type stage struct {
 
 // newJob is the live, not yet started job of spec js.
 func newJob(js *jobSpec) job {
-	j := job{id: js.id, source: js.source, gang: js.gang, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
+	var j job
+	initJob(&j, js)
+	return j
+}
+
+// initJob makes *j the live, not yet started job of spec js, in place (no copy of the record).
+func initJob(j *job, js *jobSpec) {
+	*j = job{id: js.id, source: js.source, gang: js.gang, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
 		host: -1, demand: js.demand, submit: js.submit, start: -1, deadline: js.deadline, maxRuntime: js.maxRuntime,
-		estimate: js.estimate, live: true, traceJob: js.traceJob, traceTask: js.traceTask, running: -1, runtime: js.runtime0,
-		service: js.service, pool: js.pool, inBytes: js.inBytes, outBytes: js.outBytes, resAt: -1}
+		estimate: js.estimate, live: true, running: -1, runtime: js.runtime0, service: js.service, resAt: -1}
+	if js.traceJob == "" && js.traceTask == "" && js.stages == nil && js.inBytes <= 0 && js.outBytes <= 0 {
+		return
+	}
+	x := &jobExt{traceJob: js.traceJob, traceTask: js.traceTask, pool: js.pool, inBytes: js.inBytes, outBytes: js.outBytes}
+	j.x = x
 	if js.stages != nil {
-		j.stages = make([]stage, len(js.stages))
+		x.stages = make([]stage, len(js.stages))
 		for i := range js.stages {
-			j.stages[i].stageSpec = js.stages[i]
-			j.stages[i].waiting = int32(len(js.stages[i].parents))
+			x.stages[i].stageSpec = js.stages[i]
+			x.stages[i].waiting = int32(len(js.stages[i].parents))
 			for _, p := range js.stages[i].parents {
-				j.stages[p].children = append(j.stages[p].children, int32(i))
+				x.stages[p].children = append(x.stages[p].children, int32(i))
 			}
 		}
 	}
-	return j
 }
 
 // cpuTotal is the job's CPU demand over all its tasks, millicores.
 func (j *job) cpuTotal() int64 {
-	if j.stages == nil {
+	stages := j.stageList()
+	if stages == nil {
 		return j.demand.CPU * int64(j.ntasks)
 	}
 	var n int64
-	for i := range j.stages {
-		n += j.stages[i].demand.CPU * int64(j.stages[i].count)
+	for i := range stages {
+		n += stages[i].demand.CPU * int64(stages[i].count)
 	}
 	return n
 }
@@ -234,6 +261,7 @@ type cell struct {
 	queuedCPU     int64             // CPU of the waiting tasks, millicores
 	preempting    bool              // scheduler.preemption is requeue or kill
 	usage         policy.UsageAware // a queue that tracks what runs (DRF), nil otherwise
+	tenantIDs     map[string]int32  // usage-aware disciplines: tenant numbers
 	jobAware      policy.JobAware   // a placer told which job it places for (spread), nil otherwise
 	bfScratch     []policy.Entry
 	bfRel         []release
@@ -529,7 +557,7 @@ func (c *cell) catchUpSampling(now sim.Time) {
 
 // submit admits job js arriving at the cell now.
 func (c *cell) submit(js *jobSpec, now sim.Time) {
-	ji := c.allocJob(newJob(js))
+	ji := c.allocJob(js)
 	if !c.admits(js) {
 		c.endJob(ji, results.StatusRejected, now)
 		return
@@ -560,7 +588,7 @@ func (c *cell) submit(js *jobSpec, now sim.Time) {
 // enqueueStage queues the instances of stage si of DAG job ji, whose parents have all finished.
 func (c *cell) enqueueStage(ji, si int32, now sim.Time) {
 	jp := &c.jobs[ji]
-	st := &jp.stages[si]
+	st := &jp.x.stages[si]
 	for k := int32(0); k < st.count; k++ {
 		c.push(policy.Entry{Ref: ji, Index: jp.enqueued, Stage: si, Job: jp.id, Priority: jp.priority, Submit: jp.submit,
 			Runtime: st.runtime, Estimate: st.estimate, Demand: st.demand})
@@ -643,9 +671,25 @@ func (c *cell) startGang(e *policy.Entry) bool {
 	return true
 }
 
+// tenantID numbers tenant names for usage-aware queue disciplines (from 1, in order of first
+// use, so the numbers are deterministic).
+func (c *cell) tenantID(name string) int32 {
+	id, ok := c.tenantIDs[name]
+	if !ok {
+		if c.tenantIDs == nil {
+			c.tenantIDs = map[string]int32{}
+		}
+		id = int32(len(c.tenantIDs) + 1)
+		c.tenantIDs[name] = id
+	}
+	return id
+}
+
 // push queues a waiting task.
 func (c *cell) push(e policy.Entry) {
-	e.Tenant = c.jobs[e.Ref].tenant
+	if c.usage != nil {
+		e.Tenant = c.tenantID(c.jobs[e.Ref].tenant)
+	}
 	c.queue.Push(e)
 	c.queuedCPU += e.Demand.CPU
 }
@@ -711,11 +755,12 @@ func (c *cell) startTask(e *policy.Entry, h int32) {
 		r.runtime, r.index, r.estimate = e.Runtime, e.Index, e.Estimate // the nominal run time, for a restart
 		r.extra = rt - e.Runtime
 		reading := false
-		if c.net != nil && (jp.inBytes > 0 || jp.outBytes > 0) {
-			r.pool, r.inBytes, r.outBytes = jp.pool, jp.inBytes, jp.outBytes
+		if c.net != nil && jp.moves() {
+			x := jp.x
+			r.pool, r.inBytes, r.outBytes = x.pool, x.inBytes, x.outBytes
 			r.extra += c.transferLatency(h, jp)
-			if jp.inBytes > 0 {
-				c.startTransfer(ri, true, jp.inBytes)
+			if x.inBytes > 0 {
+				c.startTransfer(ri, true, x.inBytes)
 				reading = true
 			}
 		}
@@ -778,11 +823,12 @@ func (c *cell) taskEnd(h, ji, si int32) {
 	now := c.eng.Now()
 	jp := &c.jobs[ji]
 	d := jp.demand
-	if jp.stages != nil {
-		d = jp.stages[si].demand
+	stages := jp.stageList()
+	if stages != nil {
+		d = stages[si].demand
 	}
 	if c.usage != nil {
-		c.usage.Ended(jp.tenant, d)
+		c.usage.Ended(c.tenantID(jp.tenant), d)
 	}
 	c.release(h, d)
 	if c.hosts[h].Free.Fits(c.blockedDemand) {
@@ -793,12 +839,12 @@ func (c *cell) taskEnd(h, ji, si int32) {
 	if c.s.taskHook != nil {
 		c.s.taskHook(jp.id, si, false, now)
 	}
-	if jp.stages != nil {
-		st := &jp.stages[si]
+	if stages != nil {
+		st := &stages[si]
 		st.done++
 		if st.done == st.count {
 			for _, ch := range st.children {
-				cs := &jp.stages[ch]
+				cs := &stages[ch]
 				cs.waiting--
 				if cs.waiting == 0 {
 					c.enqueueStage(ji, ch, now)
@@ -815,15 +861,18 @@ func (c *cell) taskEnd(h, ji, si int32) {
 	c.schedule()
 }
 
-func (c *cell) allocJob(j job) int32 {
+// allocJob makes a job slot the live job of spec js and returns it.
+func (c *cell) allocJob(js *jobSpec) int32 {
+	var ji int32
 	if n := len(c.freeJobs); n > 0 {
-		ji := c.freeJobs[n-1]
+		ji = c.freeJobs[n-1]
 		c.freeJobs = c.freeJobs[:n-1]
-		c.jobs[ji] = j
-		return ji
+	} else {
+		c.jobs = append(c.jobs, job{})
+		ji = int32(len(c.jobs) - 1)
 	}
-	c.jobs = append(c.jobs, j)
-	return int32(len(c.jobs) - 1)
+	initJob(&c.jobs[ji], js)
+	return ji
 }
 
 // boundedSlowdownTau is the 10 s threshold of the bounded slowdown (Feitelson, Rudolph,
@@ -848,7 +897,10 @@ func (c *cell) endJob(ji int32, status string, now sim.Time) {
 			Tasks: jp.ntasks, CPUMilli: jp.demand.CPU, MemBytes: jp.demand.Mem, GPUs: int32(jp.demand.GPU),
 			SubmitUS: int64(jp.submit), StartUS: int64(jp.start), EndUS: int64(end), RuntimeUS: int64(jp.maxRuntime),
 			DeadlineUS: int64(jp.deadline), Status: status, HostID: host, Cell: c.idx, SLOViolated: violated,
-			TraceJob: jp.traceJob, TraceTask: jp.traceTask, Retries: jp.retries}
+			Retries: jp.retries}
+		if jp.x != nil {
+			c.row.TraceJob, c.row.TraceTask = jp.x.traceJob, jp.x.traceTask
+		}
 		if err := c.jobSink.Write(&c.row); err != nil && c.err == nil {
 			c.err = err
 		}
@@ -889,7 +941,7 @@ func (st *stats) account(jp *job, status string, now, maxWait sim.Time) bool {
 	} else {
 		violated = violated || now-jp.submit > maxWait
 	}
-	if jp.deadline >= 0 && now > jp.deadline || jp.overflow || jp.preempted {
+	if jp.deadline >= 0 && now > jp.deadline || jp.x != nil && jp.x.overflow || jp.preempted {
 		violated = true
 	}
 	if violated {
@@ -952,7 +1004,7 @@ func (c *cell) finish(end sim.Time) {
 	// Jobs dispatched to this cell but not yet arrived become jobs of the cell first.
 	for slot := range c.inbox {
 		if js := &c.inbox[slot]; js.id != 0 {
-			c.allocJob(newJob(js))
+			c.allocJob(js)
 		}
 	}
 	var live []int32

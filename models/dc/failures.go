@@ -184,7 +184,7 @@ func (c *cell) killTask(ri int32, now sim.Time) {
 func (c *cell) stopTask(ri int32, now sim.Time) {
 	r := c.run[ri]
 	if c.usage != nil {
-		c.usage.Ended(c.jobs[r.job].tenant, r.demand)
+		c.usage.Ended(c.tenantID(c.jobs[r.job].tenant), r.demand)
 	}
 	if r.phase == phaseCompute {
 		c.eng.Cancel(r.end)
@@ -205,8 +205,8 @@ func (c *cell) stopTask(ri int32, now sim.Time) {
 func (c *cell) pushTasks(ji int32, n int32, si int32, d models.Resources, rt sim.Time, now sim.Time, index int32) {
 	jp := &c.jobs[ji]
 	est := jp.estimate
-	if jp.stages != nil {
-		est = jp.stages[si].estimate
+	if stages := jp.stageList(); stages != nil {
+		est = stages[si].estimate
 	}
 	if est <= 0 {
 		est = rt

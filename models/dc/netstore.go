@@ -187,7 +187,7 @@ func (c *cell) stored(ri int32, now sim.Time) {
 	if raw > free {
 		n.overB[r.pool] += raw - free
 		n.overflowBytes += raw - free
-		c.jobs[r.job].overflow = true
+		c.jobs[r.job].x.overflow = true // a job that writes has an extension
 		raw = free
 	}
 	n.used[r.pool] += raw
@@ -260,13 +260,14 @@ func (c *cell) transferLatency(h int32, jp *job) sim.Time {
 		return 0
 	}
 	var lat sim.Time
-	p := n.pools[jp.pool]
-	if jp.inBytes > 0 {
+	x := jp.x
+	p := n.pools[x.pool]
+	if x.inBytes > 0 {
 		var l int64
 		n.route, l, _ = n.topo.AppendRoute(n.route[:0], p.Attach, int(h), 0)
 		lat += sim.Time(l)
 	}
-	if jp.outBytes > 0 {
+	if x.outBytes > 0 {
 		var l int64
 		n.route, l, _ = n.topo.AppendRoute(n.route[:0], int(h), p.Attach, 0)
 		lat += sim.Time(l)

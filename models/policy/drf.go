@@ -14,7 +14,7 @@ func init() { RegisterQueue("drf", func() Queue { return &DRF{} }) }
 type UsageAware interface {
 	SetCapacity(total models.Resources)
 	Started(e Entry)
-	Ended(tenant string, d models.Resources)
+	Ended(tenant int32, d models.Resources)
 }
 
 // DRF is dominant resource fairness across tenants (Ghodsi et al., "Dominant Resource Fairness:
@@ -25,13 +25,13 @@ type UsageAware interface {
 // in FCFS. Push, Front and PopFront are O(log T) for T tenants with waiting tasks.
 type DRF struct {
 	cap     models.Resources
-	tenants map[string]*drfTenant
+	tenants map[int32]*drfTenant
 	h       drfHeap // tenants with waiting tasks
 	seq     int64
 }
 
 type drfTenant struct {
-	name  string
+	id    int32
 	used  models.Resources
 	share float64
 	fifo  []drfEntry // waiting, oldest first
@@ -47,14 +47,14 @@ type drfEntry struct {
 // SetCapacity sets the cluster's total capacity (the denominators of the shares).
 func (q *DRF) SetCapacity(total models.Resources) { q.cap = total }
 
-func (q *DRF) tenant(name string) *drfTenant {
+func (q *DRF) tenant(id int32) *drfTenant {
 	if q.tenants == nil {
-		q.tenants = map[string]*drfTenant{}
+		q.tenants = map[int32]*drfTenant{}
 	}
-	t := q.tenants[name]
+	t := q.tenants[id]
 	if t == nil {
-		t = &drfTenant{name: name, pos: -1}
-		q.tenants[name] = t
+		t = &drfTenant{id: id, pos: -1}
+		q.tenants[id] = t
 	}
 	return t
 }
@@ -110,10 +110,10 @@ func (q *DRF) PopFront() {
 func (q *DRF) Started(e Entry) { q.use(e.Tenant, e.Demand, 1) }
 
 // Ended removes an ended (or killed) task's demand from its tenant's usage.
-func (q *DRF) Ended(tenant string, d models.Resources) { q.use(tenant, d, -1) }
+func (q *DRF) Ended(tenant int32, d models.Resources) { q.use(tenant, d, -1) }
 
-func (q *DRF) use(name string, d models.Resources, sign int64) {
-	t := q.tenant(name)
+func (q *DRF) use(id int32, d models.Resources, sign int64) {
+	t := q.tenant(id)
 	t.used = models.Resources{CPU: t.used.CPU + sign*d.CPU, Mem: t.used.Mem + sign*d.Mem, GPU: t.used.GPU + sign*d.GPU}
 	t.share = q.dominant(t.used)
 	if t.pos >= 0 {

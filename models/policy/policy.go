@@ -19,14 +19,17 @@ import (
 
 // Entry is a waiting task as the queue discipline sees it.
 type Entry struct {
-	Ref      int32    // the simulator's handle for the task's job (opaque to policies)
-	Index    int32    // the task's index within its job
-	Job      int64    // job id
-	Priority int32    // job priority (higher is more important)
-	Tenant   string   // the job's tenant (user, team or account)
-	Stage    int32    // the simulator's index of the task's stage within a DAG job (opaque to policies)
-	Submit   sim.Time // job submit time
-	Runtime  sim.Time // true task run time: what execution takes
+	Ref      int32 // the simulator's handle for the task's job (opaque to policies)
+	Index    int32 // the task's index within its job
+	Job      int64 // job id
+	Priority int32 // job priority (higher is more important)
+	Stage    int32 // the simulator's index of the task's stage within a DAG job (opaque to policies)
+	// Tenant identifies the job's tenant (user, team or account) for usage-aware disciplines
+	// (UsageAware): a small number the simulator assigns per tenant name; 0 for other
+	// disciplines.
+	Tenant  int32
+	Submit  sim.Time // job submit time
+	Runtime sim.Time // true task run time: what execution takes
 	// Estimate is the user's run-time estimate (SWF requested time) where the workload has
 	// one, else Runtime. Planning policies (backfilling) must use Estimate, never Runtime.
 	Estimate sim.Time
