@@ -72,10 +72,9 @@ func (c *cell) scheduleBackfill(q *policy.Backfill) {
 	// earlier reservation.)
 	for q.Len() > 0 && q.Mode != policy.BackfillConservative {
 		e := q.At(0)
-		if jp := &c.jobs[e.Ref]; !jp.live || jp.id != e.Job {
+		if c.stale(&e) {
 			q.PopFront()
-			c.queueChange(now, -1)
-			c.queuedCPU -= e.Demand.CPU
+			c.dropped(&e)
 			continue
 		}
 		if !c.tryStart(q, 0, c.unitAt(q, 0)) {
@@ -100,10 +99,9 @@ func (c *cell) scheduleBackfill(q *policy.Backfill) {
 func (c *cell) dropStale(q *policy.Backfill, now sim.Time) {
 	for i := 0; i < q.Len(); {
 		e := q.At(i)
-		if jp := &c.jobs[e.Ref]; !jp.live || jp.id != e.Job {
+		if c.stale(&e) {
 			q.RemoveRange(i, 1)
-			c.queueChange(now, -1)
-			c.queuedCPU -= e.Demand.CPU
+			c.dropped(&e)
 			continue
 		}
 		i++

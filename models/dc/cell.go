@@ -613,10 +613,9 @@ func (c *cell) schedule() {
 		if e.Ref == c.blockedRef && e.Index == c.blockedIdx && c.releases == c.blockedAt {
 			return
 		}
-		if jp := &c.jobs[e.Ref]; !jp.live || jp.id != e.Job { // a task of a job that failed meanwhile
+		if c.stale(&e) {
 			c.queue.PopFront()
-			c.queueChange(c.eng.Now(), -1)
-			c.queuedCPU -= e.Demand.CPU
+			c.dropped(&e)
 			continue
 		}
 		if c.jobs[e.Ref].gang {
@@ -683,6 +682,19 @@ func (c *cell) tenantID(name string) int32 {
 		c.tenantIDs[name] = id
 	}
 	return id
+}
+
+// stale reports whether waiting entry e belongs to a job that ended meanwhile (failed or
+// preempted while some of its tasks waited; its slot may hold another job by now).
+func (c *cell) stale(e *policy.Entry) bool {
+	jp := &c.jobs[e.Ref]
+	return !jp.live || jp.id != e.Job
+}
+
+// dropped accounts for a stale entry the scheduler removed from the queue.
+func (c *cell) dropped(e *policy.Entry) {
+	c.queueChange(c.eng.Now(), -1)
+	c.queuedCPU -= e.Demand.CPU
 }
 
 // push queues a waiting task.
