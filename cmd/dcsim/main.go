@@ -64,6 +64,11 @@ Commands:
   run        simulate a scenario and write Arrow result files
   scenarios  list or show the built-in scenarios
   trace      inspect a trace, or convert it to dcsim's Arrow workload form
+  sweep      run a grid of scenario variants × seeds in parallel (resumable, shardable)
+  merge      combine the outputs of a sharded sweep
+  compare    compare two run or sweep folders metric by metric; gate CI on regressions
+  plan       search for the cheapest configuration that meets constraints
+  report     turn a run or sweep folder into a self-contained HTML report
   version    print the version
 
 Examples:
@@ -88,6 +93,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdScenarios(args[1:], stdout, stderr)
 	case "trace", "traces":
 		err = cmdTrace(args[1:], stdout, stderr)
+	case "sweep":
+		err = cmdSweep(args[1:], stdout, stderr)
+	case "merge":
+		err = cmdMerge(args[1:], stdout, stderr)
+	case "compare":
+		err = cmdCompare(args[1:], stdout, stderr)
+	case "plan":
+		err = cmdPlan(args[1:], stdout, stderr)
+	case "report":
+		err = cmdReport(args[1:], stdout, stderr)
 	case "version", "--version":
 		if len(args) > 1 && (args[1] == "-h" || args[1] == "--help") {
 			fmt.Fprint(stdout, "Usage: dcsim version\n\nPrints dcsim's version, the Go version and the platform.\n\nExample:\n  dcsim version\n")
@@ -154,6 +169,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	quiet := fs.BoolP("quiet", "q", false, "print no progress bar and no summary")
 	workers := fs.IntP("workers", "j", runtime.NumCPU(), "goroutines for a fleet's cells (results are identical for any value)")
 	cpuprofile := fs.String("cpuprofile", "", "write a Go CPU profile of the run to this file")
+	format := fs.String("format", "arrow", "result file format: arrow, parquet or both")
+	allowExec := fs.Bool("allow-exec", false, "allow the scenario to start the external policy program it names")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -190,7 +207,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		return usageError{fmt.Sprintf("--workers %d: want at least 1", *workers)}
 	}
 	cleanupOnInterrupt(*out, stderr)
-	opt := runner.Options{OutDir: *out, Workers: *workers}
+	if err := runner.CheckFormat(*format); err != nil {
+		return usageError{err.Error()}
+	}
+	opt := runner.Options{OutDir: *out, Workers: *workers, Format: *format, AllowExec: *allowExec}
 	var bar *progressBar
 	if !*quiet && isTerminal(os.Stderr) {
 		bar = &progressBar{w: stderr, start: time.Now()}

@@ -22,6 +22,20 @@ type Options struct {
 	OutDir   string
 	Progress func(dc.Progress) // may be nil
 	Workers  int               // goroutines for a fleet's partitions; never changes results
+	// Format of the result files: "arrow" (default, also ""), "parquet" or "both".
+	Format string
+	// AllowExec lets the scenario start the external policy program it names; without it such
+	// a scenario is refused, so opening someone else's scenario never runs code silently.
+	AllowExec bool
+}
+
+// CheckFormat validates an Options.Format value.
+func CheckFormat(f string) error {
+	switch f {
+	case "", "arrow", "parquet", "both":
+		return nil
+	}
+	return fmt.Errorf("--format %q: want arrow, parquet or both", f)
 }
 
 // Info is written to run.json: everything about a run that depends on the machine and the
