@@ -167,6 +167,7 @@ func TestInterop(t *testing.T) {
 		"power_ons": float64(sum.PowerOns), "power_offs": float64(sum.PowerOffs), "forecast_mape": sum.ForecastMAPE,
 		"underprovisioned_host_hours": sum.UnderprovisionedHostHours,
 		"preemptions":                 float64(sum.Preemptions), "jobs_preempted": float64(sum.JobsPreempted),
+		"slo_violation_rate": sum.SLOViolationRate(),
 	}
 	for reader, tb := range map[string]interop.Table{"polars": rep.Polars[TableSummary], "arrow": rep.Arrow[TableSummary]} {
 		if !reflect.DeepEqual(tb.FirstRow, wantSummary) {

@@ -97,6 +97,14 @@ type Summary struct {
 	Events                     int64
 }
 
+// SLOViolationRate is SLOViolations / JobsSubmitted, 0 when no job was submitted.
+func (s *Summary) SLOViolationRate() float64 {
+	if s.JobsSubmitted == 0 {
+		return 0
+	}
+	return float64(s.SLOViolations) / float64(s.JobsSubmitted)
+}
+
 // Meta is written into every file's schema metadata.
 type Meta struct {
 	Version      string // dcsim version

@@ -139,6 +139,7 @@ type summaryCols struct {
 	powerOns, powerOffs                                    i64Col
 	mape, underH                                           f64Col
 	preemptions, jobsPreempted                             i64Col
+	sloRate                                                f64Col
 }
 
 func (c *summaryCols) fields() []field {
@@ -184,6 +185,7 @@ func (c *summaryCols) fields() []field {
 		{"underprovisioned_host_hours", "h", "Demand above the provisioned capacity, in host-hours, summed over provisioning decisions.", false, &c.underH},
 		{"preemptions", "1", "Running tasks evicted to make room for higher-priority ones (scheduler.preemption).", false, &c.preemptions},
 		{"jobs_preempted", "1", "Jobs ended by preemption (scheduler.preemption: kill).", false, &c.jobsPreempted},
+		{"slo_violation_rate", "1", "slo_violations / jobs_submitted (0 when no job was submitted): the rate capacity plans constrain.", false, &c.sloRate},
 	}
 }
 

@@ -360,6 +360,7 @@ func WriteSummary(path string, meta Meta, s *Summary) error {
 	c.underH.add(s.UnderprovisionedHostHours)
 	c.preemptions.add(s.Preemptions)
 	c.jobsPreempted.add(s.JobsPreempted)
+	c.sloRate.add(s.SLOViolationRate())
 	if err := t.rowDone(); err != nil {
 		t.abort()
 		return err

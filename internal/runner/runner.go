@@ -102,7 +102,7 @@ func Run(sc *scenarios.Scenario, opt Options) (*Output, error) {
 		return nil, err
 	}
 	defer jobs.Abort() // no-op after Close
-	simOpt := dc.Options{Jobs: jobs, Progress: opt.Progress, Workers: opt.Workers}
+	simOpt := dc.Options{Jobs: jobs, Progress: opt.Progress, Workers: opt.Workers, AllowExec: opt.AllowExec}
 	var hosts *results.HostsWriter
 	writeHosts := sc.Output.Hosts == nil || *sc.Output.Hosts
 	if writeHosts {

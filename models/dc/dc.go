@@ -56,6 +56,9 @@ type Options struct {
 	// Workers is the number of goroutines a fleet runs its partitions on (<= 1: one). It never
 	// changes results.
 	Workers int
+	// AllowExec lets a scenario start the external policy program it names (see
+	// models/policy/external); without it such a scenario is refused.
+	AllowExec bool
 }
 
 // Group is a host group's static parameters.
