@@ -41,7 +41,7 @@ type field struct {
 	col      column
 }
 
-func schemaOf(table string, meta Meta, fields []field) *arrow.Schema {
+func schemaOf(table string, meta Meta, fields []field, extra ...[2]string) *arrow.Schema {
 	fs := make([]arrow.Field, len(fields))
 	for i, f := range fields {
 		fs[i] = arrow.Field{
@@ -53,9 +53,12 @@ func schemaOf(table string, meta Meta, fields []field) *arrow.Schema {
 				[]string{f.unit, f.desc}),
 		}
 	}
-	md := arrow.NewMetadata(
-		[]string{MetaKeyTable, MetaKeyVersion, MetaKeyScenario, MetaKeySeed, MetaKeyScenarioYAML},
-		[]string{table, meta.Version, meta.Scenario, strconv.FormatUint(meta.Seed, 10), meta.ScenarioYAML})
+	keys := []string{MetaKeyTable, MetaKeyVersion, MetaKeyScenario, MetaKeySeed, MetaKeyScenarioYAML}
+	vals := []string{table, meta.Version, meta.Scenario, strconv.FormatUint(meta.Seed, 10), meta.ScenarioYAML}
+	for _, kv := range extra {
+		keys, vals = append(keys, kv[0]), append(vals, kv[1])
+	}
+	md := arrow.NewMetadata(keys, vals)
 	return arrow.NewSchema(fs, &md)
 }
 

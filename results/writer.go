@@ -41,8 +41,8 @@ type tableWriter struct {
 }
 
 // newTableWriter creates the file. a and b must be two column sets of the same fields.
-func newTableWriter(path, table string, meta Meta, a, b []field) (*tableWriter, error) {
-	schema := schemaOf(table, meta, a)
+func newTableWriter(path, table string, meta Meta, a, b []field, extra ...[2]string) (*tableWriter, error) {
+	schema := schemaOf(table, meta, a, extra...)
 	f, err := createAtomic(path)
 	if err != nil {
 		return nil, err
@@ -319,6 +319,16 @@ func WriteSummary(path string, meta Meta, s *Summary) error {
 	if err != nil {
 		return err
 	}
+	c.addRow(s)
+	if err := t.rowDone(); err != nil {
+		t.abort()
+		return err
+	}
+	return t.close()
+}
+
+// addRow appends summary s as one row.
+func (c *summaryCols) addRow(s *Summary) {
 	c.scenario.add(s.Scenario)
 	c.seed.add(s.Seed)
 	c.submitted.add(s.JobsSubmitted)
@@ -361,9 +371,4 @@ func WriteSummary(path string, meta Meta, s *Summary) error {
 	c.preemptions.add(s.Preemptions)
 	c.jobsPreempted.add(s.JobsPreempted)
 	c.sloRate.add(s.SLOViolationRate())
-	if err := t.rowDone(); err != nil {
-		t.abort()
-		return err
-	}
-	return t.close()
 }
