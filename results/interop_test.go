@@ -1,6 +1,7 @@
 package results
 
 import (
+	"encoding/json"
 	"math"
 	"path/filepath"
 	"reflect"
@@ -219,8 +220,120 @@ func readerType(reader string, dt arrow.DataType) string {
 		arrow.FLOAT64: "Float64", arrow.STRING: "String", arrow.BOOL: "Bool"}
 	js := map[arrow.Type]string{arrow.INT32: "Int32", arrow.INT64: "Int64", arrow.UINT64: "Uint64",
 		arrow.FLOAT64: "Float64", arrow.STRING: "Utf8", arrow.BOOL: "Bool"}
-	if reader == "polars" {
+	duckdb := map[arrow.Type]string{arrow.INT32: "INTEGER", arrow.INT64: "BIGINT", arrow.UINT64: "UBIGINT",
+		arrow.FLOAT64: "DOUBLE", arrow.STRING: "VARCHAR", arrow.BOOL: "BOOLEAN"}
+	switch reader {
+	case "polars":
 		return polars[dt.ID()]
+	case "duckdb":
+		return duckdb[dt.ID()]
 	}
 	return js[dt.ID()]
+}
+
+// TestInteropParquet converts the small known tables of TestInterop (and services.arrow) to
+// Parquet and reads them with DuckDB (@duckdb/node-api) and nodejs-polars' Parquet reader
+// (internal/interop/read_parquet.mjs): the same rows, columns, nulls, first rows and sums as
+// the Arrow readers see in the .arrow files (which TestInterop checks against known values),
+// the expected column types, and dcsim's metadata as Parquet key/value metadata. It skips like
+// TestInterop (DCSIM_REQUIRE_INTEROP=1 makes it required).
+func TestInteropParquet(t *testing.T) {
+	interop.RequireParquet(t)
+	interop.Require(t)
+	dir := t.TempDir()
+	jobs := interopJobs()
+	sum := sampleSummary()
+	writeJobs(t, filepath.Join(dir, "jobs.arrow"), jobs, testMeta)
+	writeHosts(t, filepath.Join(dir, "hosts.arrow"), sampleHosts(16), testMeta)
+	if err := WriteSummary(filepath.Join(dir, "summary.arrow"), testMeta, &sum); err != nil {
+		t.Fatal(err)
+	}
+	schemas := map[string]*arrow.Schema{
+		TableJobs: JobsSchema(testMeta), TableHosts: HostsSchema(testMeta), TableSummary: SummarySchema(testMeta),
+	}
+	for name := range schemas {
+		p := filepath.Join(dir, name+".arrow")
+		if err := WriteParquet(p, ParquetPath(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	arrowRep := interop.Read(t, dir)
+	rep := interop.ReadParquet(t, dir)
+	t.Logf("readers: %v", rep.Readers)
+	for _, d := range interop.DiffParquet(arrowRep, rep) {
+		t.Error(d)
+	}
+	if len(rep.DuckDB) != len(schemas) || len(rep.Polars) != len(schemas) {
+		t.Errorf("read %d/%d tables, want %d", len(rep.DuckDB), len(rep.Polars), len(schemas))
+	}
+	for name, schema := range schemas {
+		for reader, tables := range map[string]map[string]interop.Table{"duckdb": rep.DuckDB, "polars": rep.Polars} {
+			var want []string
+			for _, f := range schema.Fields() {
+				want = append(want, readerType(reader, f.Type))
+			}
+			if got := tables[name].Dtypes; !reflect.DeepEqual(got, want) {
+				t.Errorf("%s %s: dtypes\n got %v\nwant %v", reader, name, got, want)
+			}
+		}
+		// Metadata, as DuckDB's parquet_kv_metadata() sees it.
+		tb := rep.DuckDB[name]
+		md := schema.Metadata()
+		for i, k := range md.Keys() {
+			if tb.KVMetadata[k] != md.Values()[i] {
+				t.Errorf("duckdb %s: key/value %s = %q, want %q", name, k, tb.KVMetadata[k], md.Values()[i])
+			}
+		}
+		var units map[string]string
+		if err := json.Unmarshal([]byte(tb.KVMetadata[MetaKeyUnits]), &units); err != nil {
+			t.Errorf("duckdb %s: %s: %v", name, MetaKeyUnits, err)
+		}
+		for _, f := range schema.Fields() {
+			if u, _ := f.Metadata.GetValue(FieldKeyUnit); units[f.Name] != u {
+				t.Errorf("duckdb %s.%s: unit %q, want %q", name, f.Name, units[f.Name], u)
+			}
+		}
+		if tb.CreatedBy != ParquetCreatedBy || tb.RowGroups != 1 {
+			t.Errorf("duckdb %s: created_by %q, %d row groups", name, tb.CreatedBy, tb.RowGroups)
+		}
+	}
+	// The uint64 seed beyond 2^53 survives (polars does not sum UInt64 columns, so DiffParquet
+	// cannot compare that sum).
+	if got := rep.DuckDB[TableSummary].Sums["seed"]; got != strconv.FormatUint(sum.Seed, 10) {
+		t.Errorf("duckdb summary.seed sum %v", got)
+	}
+}
+
+// TestInteropParquetRowGroupsAndEmpty checks a jobs file of two row groups (three record
+// batches) and tables without rows.
+func TestInteropParquetRowGroupsAndEmpty(t *testing.T) {
+	interop.RequireParquet(t)
+	interop.Require(t)
+	big, empty := t.TempDir(), t.TempDir()
+	writeJobs(t, filepath.Join(big, "jobs.arrow"), sampleJobs(2*BatchRows+1, 5), testMeta)
+	writeJobs(t, filepath.Join(empty, "jobs.arrow"), nil, testMeta)
+	writeHosts(t, filepath.Join(empty, "hosts.arrow"), nil, testMeta)
+	for _, p := range []string{filepath.Join(big, "jobs.arrow"), filepath.Join(empty, "jobs.arrow"), filepath.Join(empty, "hosts.arrow")} {
+		if err := WriteParquet(p, ParquetPath(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reps := map[string]*interop.ParquetReport{}
+	for dir, tables := range map[string][]string{big: {"jobs"}, empty: {"jobs", "hosts"}} {
+		reps[dir] = interop.ReadParquet(t, dir, tables...)
+		for _, d := range interop.DiffParquet(interop.Read(t, dir, tables...), reps[dir]) {
+			t.Errorf("%s: %s", filepath.Base(dir), d)
+		}
+	}
+	if tb := reps[big].DuckDB["jobs"]; tb.Rows != 2*BatchRows+1 || tb.RowGroups != 2 {
+		t.Errorf("duckdb: %d rows in %d row groups, want %d in 2", tb.Rows, tb.RowGroups, 2*BatchRows+1)
+	}
+	rep := reps[empty]
+	for _, name := range []string{"jobs", "hosts"} {
+		for reader, tb := range map[string]interop.Table{"duckdb": rep.DuckDB[name], "polars": rep.Polars[name]} {
+			if tb.Rows != 0 || tb.FirstRow != nil || len(tb.Columns) == 0 {
+				t.Errorf("%s empty %s: %d rows, %d columns", reader, name, tb.Rows, len(tb.Columns))
+			}
+		}
+	}
 }

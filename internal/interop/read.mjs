@@ -3,7 +3,8 @@
 //
 //   node internal/interop/read.mjs DIR [TABLE ...]
 //
-// DIR holds jobs.arrow, hosts.arrow and summary.arrow (TABLE limits the tables read). Each file
+// DIR holds jobs.arrow, hosts.arrow and summary.arrow, which are read by default; TABLE names
+// the tables to read instead (also services, links, storage, provisioning). Each file
 // is read twice: with nodejs-polars (pl.readIPC, the Rust polars engine) and with apache-arrow
 // (the JavaScript Arrow implementation). Exit status: 0 on success, 1 when a file cannot be
 // read, 2 on bad usage. Set up once with `npm ci --prefix internal/interop`.
@@ -21,10 +22,11 @@ import { tableFromIPC } from "apache-arrow";
 const here = dirname(fileURLToPath(import.meta.url));
 const version = (pkg) => JSON.parse(readFileSync(join(here, "node_modules", pkg, "package.json"), "utf8")).version;
 
-const ALL = ["jobs", "hosts", "summary"];
+const ALL = ["jobs", "hosts", "summary"]; // the default
+const KNOWN = [...ALL, "services", "links", "storage", "provisioning"];
 
 function usage(msg) {
-  process.stderr.write(`read.mjs: ${msg}\nusage: node read.mjs DIR [${ALL.join("|")} ...]\n`);
+  process.stderr.write(`read.mjs: ${msg}\nusage: node read.mjs DIR [${KNOWN.join("|")} ...]\n`);
   process.exit(2);
 }
 
@@ -103,7 +105,7 @@ function readArrow(path) {
 const [dir, ...args] = process.argv.slice(2);
 if (!dir) usage("missing DIR");
 const tables = args.length > 0 ? args : ALL;
-for (const t of tables) if (!ALL.includes(t)) usage(`unknown table ${t}`);
+for (const t of tables) if (!KNOWN.includes(t)) usage(`unknown table ${t}`);
 
 const result = {
   dir,
