@@ -1,5 +1,6 @@
 // Package runner runs one scenario end to end: build the simulation, stream jobs.arrow and
-// hosts.arrow, write summary.arrow and run.json. The CLI and the end-to-end tests share it.
+// hosts.arrow, write summary.arrow, convert the tables to Parquet when asked, and write
+// run.json. The CLI and the end-to-end tests share it.
 package runner
 
 import (
@@ -22,12 +23,22 @@ type Options struct {
 	OutDir   string
 	Progress func(dc.Progress) // may be nil
 	Workers  int               // goroutines for a fleet's partitions; never changes results
-	// Format of the result files: "arrow" (default, also ""), "parquet" or "both".
+	// Format of the result files: "arrow" (default, also ""), "parquet" or "both". "both"
+	// writes a .parquet beside each .arrow table; "parquet" keeps only the .parquet tables,
+	// except summary.arrow, which stays because dcsim's own sweep, compare, plan and report
+	// read it. See docs/parquet.md.
 	Format string
 	// AllowExec lets the scenario start the external policy program it names; without it such
 	// a scenario is refused, so opening someone else's scenario never runs code silently.
 	AllowExec bool
 }
+
+// Result file formats (Options.Format).
+const (
+	FormatArrow   = "arrow"
+	FormatParquet = "parquet"
+	FormatBoth    = "both"
+)
 
 // CheckFormat validates an Options.Format value.
 func CheckFormat(f string) error {
@@ -64,7 +75,15 @@ type Info struct {
 	StorageRows      int64   `json:"storage_rows,omitempty"`
 	ProvisioningRows int64   `json:"provisioning_rows,omitempty"`
 	OutputDir        string  `json:"output_dir"`
-	WroteHostsArr    bool    `json:"wrote_hosts_arrow"`
+	WroteHostsArr    bool    `json:"wrote_hosts_arrow"` // the hosts table was written (as hosts.arrow, hosts.parquet or both)
+	// Format is the result file format: "arrow", "parquet" or "both" (see Options.Format).
+	Format string `json:"format"`
+	// ParquetS is the wall time spent converting the Arrow tables to Parquet (included in
+	// WallS); ParquetBytes and ArrowBytes are the sizes of the tables in each format, before
+	// the .arrow ones are removed under "parquet".
+	ParquetS     float64 `json:"parquet_s,omitempty"`
+	ParquetBytes int64   `json:"parquet_bytes,omitempty"`
+	ArrowBytes   int64   `json:"arrow_bytes,omitempty"`
 	// Parallel engine figures of a fleet run.
 	Workers         int     `json:"workers,omitempty"`
 	Windows         int64   `json:"windows,omitempty"`
@@ -85,6 +104,9 @@ type Output struct {
 // (errors.Is(err, ErrInput)).
 func Run(sc *scenarios.Scenario, opt Options) (*Output, error) {
 	started := time.Now()
+	if err := CheckFormat(opt.Format); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInput, err)
+	}
 	cfg, err := dc.FromScenario(sc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInput, err)
@@ -199,6 +221,9 @@ func Run(sc *scenarios.Scenario, opt Options) (*Output, error) {
 	} else if err := os.Remove(svcPath); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err // a stale services.arrow would not match this run's other files
 	}
+	if err := finishFormat(opt.OutDir, opt.Format, &info); err != nil {
+		return nil, err
+	}
 	wall := time.Since(started).Seconds()
 	info.WallS = wall
 	info.Events = res.Summary.Events
@@ -218,6 +243,57 @@ func Run(sc *scenarios.Scenario, opt Options) (*Output, error) {
 		return nil, err
 	}
 	return &Output{Result: res, Info: info}, nil
+}
+
+// resultTables are the base names of every table a run may write, in the order they are
+// converted to Parquet.
+var resultTables = []string{"jobs", "hosts", "summary", "services", "links", "storage", "provisioning"}
+
+// finishFormat turns the run's Arrow tables in dir into the requested format and removes the
+// files of the other format that an earlier run may have left there (a stale file would not
+// match this run's other files). Every table this run wrote exists as dir/NAME.arrow when it is
+// called. It records the format, the conversion time and the sizes in info.
+func finishFormat(dir, format string, info *Info) error {
+	if format == "" {
+		format = FormatArrow
+	}
+	info.Format = format
+	started := time.Now()
+	for _, name := range resultTables {
+		arrowPath := filepath.Join(dir, name+".arrow")
+		parquetPath := results.ParquetPath(arrowPath)
+		st, err := os.Stat(arrowPath)
+		wrote := err == nil
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		if !wrote || format == FormatArrow {
+			// A stale .parquet from an earlier run in this folder.
+			if err := os.Remove(parquetPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+			continue
+		}
+		if err := results.WriteParquet(arrowPath, parquetPath); err != nil {
+			return err
+		}
+		pst, err := os.Stat(parquetPath)
+		if err != nil {
+			return err
+		}
+		info.ArrowBytes += st.Size()
+		info.ParquetBytes += pst.Size()
+		// summary.arrow stays: sweep, compare, plan and report read it.
+		if format == FormatParquet && name != "summary" {
+			if err := os.Remove(arrowPath); err != nil {
+				return err
+			}
+		}
+	}
+	if format != FormatArrow {
+		info.ParquetS = time.Since(started).Seconds()
+	}
+	return nil
 }
 
 // ErrInput marks errors caused by the user's input.

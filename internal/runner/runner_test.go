@@ -2,10 +2,17 @@ package runner
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/dcsim/dcsim/internal/interop"
 	"github.com/dcsim/dcsim/models/policy"
 	"github.com/dcsim/dcsim/models/power"
 	"github.com/dcsim/dcsim/results"
@@ -342,6 +349,181 @@ func TestTraceReplayKTH(t *testing.T) {
 			} else if !bytes.Equal(first, b) {
 				t.Fatalf("%v: jobs.arrow differs between two runs", sets)
 			}
+		}
+	}
+}
+
+// filesIn lists the regular files in dir, sorted.
+func filesIn(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	slices.Sort(names)
+	return names
+}
+
+// TestFormats runs scenarios one after another into the same folder with each format: every
+// run leaves exactly its own tables in its own format (no stale file of another format or of
+// a table it did not write), summary.arrow always stays, and run.json records the format.
+func TestFormats(t *testing.T) {
+	dir := t.TempDir()
+	base := []string{"horizon=1h"}
+	noHosts := []string{"horizon=1h", "output.hosts=false"}
+	cases := []struct {
+		scenario string
+		sets     []string
+		format   string
+		want     []string // besides run.json
+	}{
+		{"default", base, "both", []string{"hosts.arrow", "hosts.parquet", "jobs.arrow", "jobs.parquet", "summary.arrow", "summary.parquet"}},
+		{"default", base, "parquet", []string{"hosts.parquet", "jobs.parquet", "summary.arrow", "summary.parquet"}},
+		{"default", base, "arrow", []string{"hosts.arrow", "jobs.arrow", "summary.arrow"}},
+		{"default", base, "parquet", []string{"hosts.parquet", "jobs.parquet", "summary.arrow", "summary.parquet"}},
+		{"default", base, "", []string{"hosts.arrow", "jobs.arrow", "summary.arrow"}},
+		{"default", base, "both", []string{"hosts.arrow", "hosts.parquet", "jobs.arrow", "jobs.parquet", "summary.arrow", "summary.parquet"}},
+		{"default", noHosts, "parquet", []string{"jobs.parquet", "summary.arrow", "summary.parquet"}},
+		{"autoscale-diurnal", []string{"horizon=2h"}, "both", []string{"jobs.arrow", "jobs.parquet", "provisioning.arrow",
+			"provisioning.parquet", "summary.arrow", "summary.parquet"}},
+		{"services", []string{"horizon=10m"}, "parquet", []string{"jobs.parquet", "services.parquet", "summary.arrow", "summary.parquet"}},
+		{"default", noHosts, "arrow", []string{"jobs.arrow", "summary.arrow"}},
+	}
+	for i, c := range cases {
+		sc, err := scenarios.Resolve(c.scenario, c.sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := Run(sc, Options{OutDir: dir, Format: c.format})
+		if err != nil {
+			t.Fatalf("%d %s %q: %v", i, c.scenario, c.format, err)
+		}
+		want := slices.Sorted(slices.Values(append([]string{"run.json"}, c.want...)))
+		if got := filesIn(t, dir); !slices.Equal(got, want) {
+			t.Errorf("%d %s %q: files %v, want %v", i, c.scenario, c.format, got, want)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "run.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var info Info
+		if err := json.Unmarshal(b, &info); err != nil {
+			t.Fatal(err)
+		}
+		wantFormat := cmp.Or(c.format, FormatArrow)
+		if info.Format != wantFormat || o.Info.Format != wantFormat {
+			t.Errorf("%d: run.json format %q, Info %q, want %q", i, info.Format, o.Info.Format, wantFormat)
+		}
+		if converted := c.format == FormatBoth || c.format == FormatParquet; converted != (info.ParquetBytes > 0 && info.ArrowBytes > 0) {
+			t.Errorf("%d: parquet_bytes %d, arrow_bytes %d", i, info.ParquetBytes, info.ArrowBytes)
+		}
+		// The summary that stays is this run's.
+		sum, _, err := results.ReadSummary(filepath.Join(dir, "summary.arrow"))
+		if err != nil || sum != o.Result.Summary {
+			t.Errorf("%d: summary.arrow is not this run's (%v)", i, err)
+		}
+	}
+}
+
+// TestFormatParquetDeterminism: two runs give byte-identical Parquet files, the same under
+// "parquet" as under "both", and the Parquet tables hold the rows of the Arrow tables.
+func TestFormatParquetDeterminism(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	sets := []string{"horizon=2h", "scheduler.placement=random", "seed=5"}
+	sc, err := scenarios.Resolve("default", sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oa, err := Run(sc, Options{OutDir: a, Format: FormatBoth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(sc, Options{OutDir: b, Format: FormatParquet, Workers: 3}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"jobs.parquet", "hosts.parquet", "summary.parquet", "summary.arrow"} {
+		x, err := os.ReadFile(filepath.Join(a, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, err := os.ReadFile(filepath.Join(b, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs between a run with format both and one with format parquet", f)
+		}
+	}
+	if oa.Info.ParquetBytes <= 0 || oa.Info.ParquetBytes >= oa.Info.ArrowBytes {
+		t.Errorf("parquet %d bytes, arrow %d bytes", oa.Info.ParquetBytes, oa.Info.ArrowBytes)
+	}
+}
+
+func TestFormatBad(t *testing.T) {
+	sc, err := scenarios.Resolve("mmc", []string{"workload.synthetic.0.jobs=10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	_, err = Run(sc, Options{OutDir: dir, Format: "csv"})
+	if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "csv") {
+		t.Fatalf("error %v, want an input error naming csv", err)
+	}
+	if got := filesIn(t, dir); len(got) != 0 {
+		t.Errorf("files written: %v", got)
+	}
+}
+
+// TestParquetInterop runs a scenario with format "both" and reads every .parquet with DuckDB
+// (@duckdb/node-api) and nodejs-polars: the same row counts, columns, nulls, first rows and
+// sums as nodejs-polars sees in the .arrow files, and as many rows as the run wrote. It skips
+// without Node.js and `npm ci --prefix internal/interop`, unless DCSIM_REQUIRE_INTEROP=1.
+func TestParquetInterop(t *testing.T) {
+	interop.RequireParquet(t)
+	interop.Require(t)
+	for _, c := range []struct {
+		scenario string
+		sets     []string
+	}{
+		{"default", []string{"horizon=2h", "output.host_interval=10m"}},
+		{"autoscale-diurnal", []string{"horizon=3h"}},
+	} {
+		dir := t.TempDir()
+		sc, err := scenarios.Resolve(c.scenario, c.sets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := Run(sc, Options{OutDir: dir, Format: FormatBoth})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pq := interop.ReadParquet(t, dir)
+		names := slices.Sorted(maps.Keys(pq.DuckDB))
+		for _, d := range interop.DiffParquet(interop.Read(t, dir, names...), pq) {
+			t.Errorf("%s: %s", c.scenario, d)
+		}
+		want := map[string]int64{"jobs": o.Info.JobsRows, "hosts": o.Info.HostsRows, "summary": 1,
+			"provisioning": o.Info.ProvisioningRows}
+		for name, n := range want {
+			if n == 0 && name != "jobs" {
+				if _, ok := pq.DuckDB[name]; ok {
+					t.Errorf("%s: %s.parquet without rows", c.scenario, name)
+				}
+				continue
+			}
+			if got := pq.DuckDB[name].Rows; got != n {
+				t.Errorf("%s: duckdb %s: %d rows, want %d", c.scenario, name, got, n)
+			}
+			if got := pq.DuckDB[name].KVMetadata[results.MetaKeyScenario]; got != c.scenario {
+				t.Errorf("%s: duckdb %s: dcsim.scenario %q", c.scenario, name, got)
+			}
+		}
+		if got := pq.DuckDB["summary"].FirstRow["jobs_submitted"]; got != float64(o.Result.Summary.JobsSubmitted) {
+			t.Errorf("%s: duckdb summary.jobs_submitted %v, want %d", c.scenario, got, o.Result.Summary.JobsSubmitted)
 		}
 	}
 }
