@@ -1,0 +1,187 @@
+// examples.mjs — the loading and aggregation steps of examples/analysis/analyze.py (and of the
+// notebook examples/notebooks/sweep-analysis.ipynb), done with nodejs-polars, a reader that
+// shares no code with dcsim. PyPI is not reachable where dcsim is tested, so this script stands
+// in for the Python example in CI: cmd/dcsim/examples_test.go runs it on a real sweep folder and
+// compares every number with the same aggregation computed in Go.
+//
+//   node internal/interop/examples.mjs SWEEP_DIR [RUN_ID]
+//
+// SWEEP_DIR holds summary.arrow (dcsim.table = sweep_summary) and runs/<run_id>/. RUN_ID picks
+// the run whose time series are computed (default: the first row of summary.arrow). Exit status:
+// 0 on success, 2 on bad input (not a sweep folder, a column or file missing), 1 otherwise.
+// Output: JSON on stdout. The steps, numbered as in analyze.py:
+//
+//  1. summary.arrow → the parameter columns from the schema metadata dcsim.params (a JSON array).
+//  2. Group the runs by their parameter values (groups in order of first appearance) and compute
+//     count, mean and sample standard deviation (ddof = 1) of cost_usd, slo_violation_rate and
+//     mean_wait_s over the replicates (seeds).
+//  3. Pareto front of the group means of (cost_usd, slo_violation_rate), both minimized: a group
+//     is on the front when no other group is at most as costly and at most as violating, and
+//     strictly better in one of the two.
+//  4. hosts.arrow of one run → per interval (time_s): mean over hosts of cpu_utilization (an
+//     unweighted mean) and total power_w (sum over hosts).
+//  5. jobs.arrow of that run → wait_s quantiles of started jobs (linear interpolation between
+//     order statistics, numpy's and polars' "linear": x[floor(h)] + (h − floor(h))·(x[floor(h)+1]
+//     − x[floor(h)]) with h = q·(n − 1)).
+//  6. jobs.arrow → queue length at the end of each hosts interval, t = (k + 1)·Δ for k = 0..K−1:
+//     jobs submitted before t (rejected jobs excluded: they never queue) minus jobs started
+//     before t. An event at time x falls in interval k = floor(x / Δ), so "before (k + 1)·Δ" is
+//     "interval ≤ k" and the queue is a cumulative sum of per-interval counts.
+
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pl from "nodejs-polars";
+import { tableFromIPC } from "apache-arrow";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const version = (pkg) => JSON.parse(readFileSync(join(here, "node_modules", pkg, "package.json"), "utf8")).version;
+
+const METRICS = ["cost_usd", "slo_violation_rate", "mean_wait_s"];
+const QUANTILES = { p50: 0.5, p90: 0.9, p99: 0.99 };
+
+class InputError extends Error {}
+
+// JSON-safe scalar: BigInt to number when exact, else string; NaN and infinities to strings.
+function plain(v) {
+  if (typeof v === "bigint") {
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  }
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
+  return v;
+}
+
+function readIPC(path) {
+  if (!existsSync(path)) throw new InputError(`${path}: no such file`);
+  return readFileSync(path); // pl.readIPC takes a string as a path only when it ends in ".ipc"
+}
+
+function requireColumns(df, path, names) {
+  for (const n of names) {
+    if (!df.columns.includes(n)) throw new InputError(`${path}: column ${JSON.stringify(n)} missing`);
+  }
+}
+
+// Step 3: Pareto front membership of points {cost, rate}, both minimized; a point with a null
+// coordinate is never on the front. O(n²), which is fine for a sweep's configurations.
+function paretoFront(points) {
+  const ok = (p) => typeof p.cost === "number" && typeof p.rate === "number" && !Number.isNaN(p.cost) && !Number.isNaN(p.rate);
+  return points.map((p, i) => {
+    if (!ok(p)) return false;
+    return !points.some((o, j) => j !== i && ok(o) && o.cost <= p.cost && o.rate <= p.rate && (o.cost < p.cost || o.rate < p.rate));
+  });
+}
+
+function analyze(dir, runArg) {
+  // Step 1: the sweep summary and its parameter columns.
+  const summaryPath = join(dir, "summary.arrow");
+  const bytes = readIPC(summaryPath);
+  const md = tableFromIPC(bytes).schema.metadata; // nodejs-polars does not expose schema metadata
+  if (md.get("dcsim.table") !== "sweep_summary") {
+    throw new InputError(`${summaryPath}: dcsim.table is ${JSON.stringify(md.get("dcsim.table") ?? null)}, want "sweep_summary"`);
+  }
+  let params;
+  try {
+    params = JSON.parse(md.get("dcsim.params") ?? "");
+  } catch {
+    throw new InputError(`${summaryPath}: schema metadata dcsim.params is not a JSON array`);
+  }
+  if (!Array.isArray(params) || params.some((p) => typeof p !== "string")) {
+    throw new InputError(`${summaryPath}: schema metadata dcsim.params is not a JSON array of column names`);
+  }
+  const runs = pl.readIPC(bytes);
+  requireColumns(runs, summaryPath, ["run_id", "replicate", ...params, ...METRICS]);
+  if (runs.height === 0) throw new InputError(`${summaryPath}: no runs`);
+
+  // Step 2: mean and standard deviation over replicates, per parameter combination.
+  const aggs = [pl.len().alias("runs")];
+  for (const m of METRICS) aggs.push(pl.col(m).mean().alias(`${m}_mean`), pl.col(m).std().alias(`${m}_std`));
+  const grouped = (params.length > 0 ? runs.lazy().groupBy(params, true).agg(...aggs) : runs.lazy().select(...aggs))
+    .collectSync()
+    .toRecords();
+
+  // Step 3: the Pareto front of the group means.
+  const front = paretoFront(grouped.map((g) => ({ cost: g.cost_usd_mean, rate: g.slo_violation_rate_mean })));
+  const groups = grouped.map((g, i) => ({
+    params: Object.fromEntries(params.map((p) => [p, plain(g[p])])),
+    runs: plain(g.runs),
+    mean: Object.fromEntries(METRICS.map((m) => [m, plain(g[`${m}_mean`])])),
+    std: Object.fromEntries(METRICS.map((m) => [m, plain(g[`${m}_std`])])),
+    pareto: front[i],
+  }));
+
+  // Step 4: one run's utilization and power per interval.
+  const runIds = runs.getColumn("run_id").toArray();
+  const runId = runArg ?? runIds[0];
+  if (!runIds.includes(runId)) throw new InputError(`${summaryPath}: no run ${JSON.stringify(runId)}`);
+  const runDir = join(dir, "runs", runId);
+  const hostsPath = join(runDir, "hosts.arrow");
+  const hosts = pl.readIPC(readIPC(hostsPath));
+  requireColumns(hosts, hostsPath, ["time_s", "interval_s", "cpu_utilization", "power_w"]);
+  if (hosts.height === 0) throw new InputError(`${hostsPath}: no rows`);
+  const series = hosts
+    .lazy()
+    .groupBy("time_s")
+    .agg(pl.len().alias("hosts"), pl.col("cpu_utilization").mean().alias("mean_cpu_utilization"), pl.col("power_w").sum().alias("total_power_w"))
+    .sort("time_s")
+    .collectSync();
+  const interval = hosts.getColumn("interval_s").get(0);
+
+  // Step 5: wait-time quantiles of the jobs that started.
+  const jobsPath = join(runDir, "jobs.arrow");
+  const jobs = pl.readIPC(readIPC(jobsPath));
+  requireColumns(jobs, jobsPath, ["submit_s", "start_s", "wait_s", "status"]);
+  const waits = jobs.getColumn("wait_s").dropNulls();
+  const wait = { started: waits.len() };
+  for (const [name, q] of Object.entries(QUANTILES)) wait[name] = waits.len() > 0 ? plain(waits.quantile(q, "linear")) : null;
+  wait.max = waits.len() > 0 ? plain(waits.max()) : null;
+
+  // Step 6: queue length at the end of each interval.
+  const K = series.height;
+  const queued = jobs.filter(pl.col("status").neq(pl.lit("rejected")));
+  const perInterval = (col, name) =>
+    queued
+      .filter(pl.col(col).isNotNull())
+      .select(pl.col(col).div(interval).floor().cast(pl.Int64).alias("k"))
+      .groupBy("k")
+      .agg(pl.len().cast(pl.Int64).alias(name));
+  const queue = pl
+    .DataFrame({ k: pl.intRange(0, K, 1, pl.Int64, true) })
+    .join(perInterval("submit_s", "arrived"), { on: "k", how: "left" })
+    .join(perInterval("start_s", "started"), { on: "k", how: "left" })
+    .sort("k")
+    .select(
+      pl.col("k").add(1).mul(interval).cast(pl.Float64).alias("time_s"),
+      pl.col("arrived").fillNull(0).cumSum().sub(pl.col("started").fillNull(0).cumSum()).alias("queued"),
+    );
+
+  return {
+    sweep: dir,
+    readers: { "nodejs-polars": version("nodejs-polars"), "apache-arrow": version("apache-arrow") },
+    params,
+    metrics: METRICS,
+    runs: runs.height,
+    groups,
+    run_id: runId,
+    interval_s: plain(interval),
+    hosts_series: series.toRecords().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))),
+    queue: queue.toRecords().map((r) => ({ time_s: plain(r.time_s), queued: plain(r.queued) })),
+    wait,
+  };
+}
+
+const [dir, runArg, ...rest] = process.argv.slice(2);
+if (!dir || rest.length > 0) {
+  process.stderr.write("usage: node examples.mjs SWEEP_DIR [RUN_ID]\n");
+  process.exit(2);
+}
+try {
+  process.stdout.write(JSON.stringify(analyze(dir, runArg), null, 1) + "\n");
+} catch (e) {
+  if (e instanceof InputError) {
+    process.stderr.write(`examples.mjs: ${e.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`examples.mjs: ${e && e.stack ? e.stack : e}\n`);
+  process.exit(1);
+}
