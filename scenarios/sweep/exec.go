@@ -35,6 +35,8 @@ type Options struct {
 	Progress func(Progress)
 	// RunDone, when set, is called (serialized) after each run that was executed or skipped.
 	RunDone func(RunStatus)
+
+	inject func(Run) error // tests: fail a run before it starts
 }
 
 // Progress is the state of a sweep in execution.
@@ -307,6 +309,11 @@ func runOne(p *Plan, r Run, runsDir string, opt Options) (st RunStatus) {
 	} else if ok {
 		st.Status = "skipped"
 		return st
+	}
+	if opt.inject != nil {
+		if err := opt.inject(r); err != nil {
+			return fail(err)
+		}
 	}
 	t0 := time.Now()
 	tmp := filepath.Join(runsDir, fmt.Sprintf(".tmp-%s-%d", r.ID, os.Getpid()))
