@@ -42,7 +42,8 @@ type Report struct {
 }
 
 // Difference is a parameter that is constant within each input but differs between them (or
-// exists in only one of them).
+// exists in only one of them). For two run folders, which have no parameters, it is a key of
+// the resolved scenarios (dcsim.scenario_yaml) whose values differ.
 type Difference struct {
 	Key       string
 	Base      string // value in the base; "" when the base has no such parameter
@@ -226,10 +227,18 @@ func Compare(base, cand *Side, opt Options) (*Report, error) {
 	for _, l := range r.UnmatchedCand {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("candidate configuration %s has no match in the base: not compared", l))
 	}
-	if len(r.Differences) == 0 && len(r.Groups) > 0 {
-		// Nothing in the parameters tells the inputs apart: say so, since the difference is then
-		// outside the parameters (code, scenario file, version).
-		if base.Scenario != cand.Scenario {
+	if len(r.Differences) == 0 {
+		// Nothing in the parameters tells the inputs apart. For two run folders the resolved
+		// scenarios say what differs; otherwise name the scenarios when they differ (the
+		// difference may also lie outside the files: the code, the dcsim version).
+		if base.Kind == KindRun && cand.Kind == KindRun {
+			diffs, more := scenarioDiff(base.YAML, cand.YAML)
+			r.Differences = diffs
+			if more {
+				r.Warnings = append(r.Warnings, fmt.Sprintf("the two scenarios differ in more than %d keys; only the first %d (sorted) are listed", maxYAMLDiffs, maxYAMLDiffs))
+			}
+		}
+		if len(r.Differences) == 0 && base.Scenario != cand.Scenario {
 			r.Differences = append(r.Differences, Difference{Key: "scenario", Base: base.Scenario, Candidate: cand.Scenario})
 		}
 	}

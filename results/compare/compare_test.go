@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"path/filepath"
 	"slices"
@@ -416,5 +417,33 @@ func TestFormatting(t *testing.T) {
 		if got := fmtChange(Result{ChangePct: c.pct}); got != c.want {
 			t.Errorf("fmtChange(%g) = %q, want %q", c.pct, got, c.want)
 		}
+	}
+}
+
+func TestScenarioDiff(t *testing.T) {
+	base := "name: x\nseed: 1\nscheduler:\n  placement: best-fit\n  queue: fcfs\ncluster:\n  host_groups:\n    - count: 400\n      cpu: 32\n"
+	cases := []struct {
+		name, cand string
+		want       []Difference
+	}{
+		{"same", base, nil},
+		{"placement", strings.Replace(base, "best-fit", "worst-fit", 1), []Difference{{"scheduler.placement", "best-fit", "worst-fit"}}},
+		{"count and seed", strings.Replace(strings.Replace(base, "400", "600", 1), "seed: 1", "seed: 2", 1),
+			[]Difference{{"cluster.host_groups.0.count", "400", "600"}, {"seed", "1", "2"}}},
+		{"key added", base + "horizon: 2h\n", []Difference{{"horizon", "", "2h"}}},
+		{"not YAML", "{[", nil},
+	}
+	for _, c := range cases {
+		got, more := scenarioDiff(base, c.cand)
+		if !slices.Equal(got, c.want) || more {
+			t.Errorf("%s: %+v (more %v), want %+v", c.name, got, more, c.want)
+		}
+	}
+	var many strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&many, "k%02d: %d\n", i, i)
+	}
+	if got, more := scenarioDiff("a: 1\n", many.String()); len(got) != maxYAMLDiffs || !more {
+		t.Errorf("many differences: %d, more %v", len(got), more)
 	}
 }

@@ -36,6 +36,7 @@ type Side struct {
 	File     string            // the summary.arrow read
 	Kind     string            // KindRun or KindSweep
 	Scenario string            // dcsim.scenario: the (base) scenario name
+	YAML     string            // dcsim.scenario_yaml: the resolved scenario (run) or the sweep file (sweep)
 	Params   []string          // parameter columns, in file order (none for a run folder)
 	Metrics  []string          // numeric metric columns, in file order
 	Units    map[string]string // unit of each metric column (field metadata "unit")
@@ -95,6 +96,7 @@ func fromTable(tbl arrow.Table) (*Side, error) {
 	md := schema.Metadata()
 	s := &Side{Units: map[string]string{}}
 	s.Scenario, _ = md.GetValue(results.MetaKeyScenario)
+	s.YAML, _ = md.GetValue(results.MetaKeyScenarioYAML)
 	table, _ := md.GetValue(results.MetaKeyTable)
 	switch table {
 	case results.TableSummary:
