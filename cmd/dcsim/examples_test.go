@@ -2,7 +2,7 @@ package main
 
 // Tests of the analysis examples (examples/analysis/analyze.py, the notebook
 // examples/notebooks/sweep-analysis.ipynb) and of their stand-in for CI,
-// internal/interop/examples.mjs: a small sweep folder is built from real runs, the Node script
+// internal/interop/examples.mjs: a small sweep folder is made with `dcsim sweep`, the Node script
 // does the example's loading and aggregation steps with nodejs-polars, and every number is
 // checked against the same steps computed here in Go from dcsim's own reader. When pandas,
 // pyarrow and matplotlib are importable, analyze.py itself runs and is checked the same way.
@@ -23,12 +23,9 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/ipc"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/dcsim/dcsim/internal/interop"
 	"github.com/dcsim/dcsim/internal/runner"
-	"github.com/dcsim/dcsim/internal/version"
 	"github.com/dcsim/dcsim/results"
 	"github.com/dcsim/dcsim/scenarios"
 )
@@ -63,121 +60,21 @@ output:
   host_interval: 10m
 `
 
-// The sweep: scheduler.queue × cluster.host_groups.0.count × 2 replicates (seeds 1 and 2),
-// expanded configuration by configuration, replicates innermost.
-var (
-	exParams     = []string{"scheduler.queue", "cluster.host_groups.0.count"}
-	exQueues     = []string{"fcfs", "sjf"}
-	exCounts     = []int64{6, 8}
-	exReplicates = 2
-)
-
-// exBuildSweep runs the sweep's runs with the runner into dir/runs/<run_id>/ and writes
-// dir/summary.arrow in the sweep-summary layout (run_id, replicate, one column per parameter,
-// then every column of a run's summary.arrow). It returns the run ids in row order.
+// exBuildSweep runs the sweep scheduler.queue × cluster.host_groups.0.count × 2 seeds over
+// exBaseYAML with `dcsim sweep` into dir and returns the run ids in summary.arrow's row order.
 func exBuildSweep(t *testing.T, dir string) []string {
 	t.Helper()
-	base := filepath.Join(t.TempDir(), "base.yaml")
+	base := filepath.Join(t.TempDir(), "examples-tiny.yaml")
 	if err := os.WriteFile(base, []byte(exBaseYAML), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var (
-		ids     []string
-		reps    []int64
-		queues  []string
-		counts  []int64
-		summary []arrow.Table
-	)
-	defer func() {
-		for _, s := range summary {
-			s.Release()
-		}
-	}()
-	for _, q := range exQueues {
-		for _, c := range exCounts {
-			for r := 0; r < exReplicates; r++ {
-				id := fmt.Sprintf("r%012x", len(ids))
-				sets := []string{"scheduler.queue=" + q, "cluster.host_groups.0.count=" + strconv.FormatInt(c, 10),
-					"seed=" + strconv.Itoa(r+1)}
-				sc, err := scenarios.Resolve(base, sets)
-				if err != nil {
-					t.Fatal(err)
-				}
-				out := filepath.Join(dir, "runs", id)
-				if _, err := runner.Run(sc, runner.Options{OutDir: out, Workers: 1}); err != nil {
-					t.Fatal(err)
-				}
-				tbl, err := results.ReadTable(filepath.Join(out, "summary.arrow"))
-				if err != nil {
-					t.Fatal(err)
-				}
-				summary = append(summary, tbl)
-				ids, reps, queues, counts = append(ids, id), append(reps, int64(r)), append(queues, q), append(counts, c)
-			}
-		}
+	var out, errb bytes.Buffer
+	args := []string{"sweep", base, "--axis", "scheduler.queue=fcfs,sjf", "--axis", "cluster.host_groups.0.count=6,8",
+		"--seeds", "2", "-j", "1", "-q", "-o", dir}
+	if code := run(args, &out, &errb); code != 0 {
+		t.Fatalf("dcsim %s: exit %d: %s%s", strings.Join(args, " "), code, out.String(), errb.String())
 	}
-
-	mem := memory.NewGoAllocator()
-	field := func(name string, typ arrow.DataType, unit, desc string) arrow.Field {
-		md := arrow.NewMetadata([]string{results.FieldKeyUnit, results.FieldKeyDescription}, []string{unit, desc})
-		return arrow.Field{Name: name, Type: typ, Metadata: md}
-	}
-	fields := []arrow.Field{
-		field("run_id", arrow.BinaryTypes.String, "", "Run identifier: the run's folder under runs/."),
-		field("replicate", arrow.PrimitiveTypes.Int64, "1", "Seed index of the run, 0-based."),
-		field(exParams[0], arrow.BinaryTypes.String, "", "Sweep parameter."),
-		field(exParams[1], arrow.PrimitiveTypes.Int64, "1", "Sweep parameter."),
-	}
-	sb := array.NewStringBuilder(mem)
-	sb.AppendValues(ids, nil)
-	ib := array.NewInt64Builder(mem)
-	ib.AppendValues(reps, nil)
-	qb := array.NewStringBuilder(mem)
-	qb.AppendValues(queues, nil)
-	cb := array.NewInt64Builder(mem)
-	cb.AppendValues(counts, nil)
-	cols := []arrow.Array{sb.NewArray(), ib.NewArray(), qb.NewArray(), cb.NewArray()}
-	for i, f := range summary[0].Schema().Fields() {
-		fields = append(fields, f)
-		var parts []arrow.Array
-		for _, s := range summary {
-			parts = append(parts, s.Column(i).Data().Chunks()...)
-		}
-		col, err := array.Concatenate(parts, mem)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols = append(cols, col)
-	}
-	paramsJSON, _ := json.Marshal(exParams)
-	md := arrow.NewMetadata(
-		[]string{results.MetaKeyTable, results.MetaKeyVersion, results.MetaKeyScenario, results.MetaKeySeed,
-			results.MetaKeyScenarioYAML, "dcsim.params"},
-		[]string{"sweep_summary", version.Version, "examples-tiny", "1", exBaseYAML, string(paramsJSON)})
-	schema := arrow.NewSchema(fields, &md)
-	rec := array.NewRecordBatch(schema, cols, int64(len(ids)))
-	defer rec.Release()
-	for _, c := range cols {
-		c.Release()
-	}
-	f, err := os.Create(filepath.Join(dir, "summary.arrow"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := ipc.NewFileWriter(f, ipc.WithSchema(schema))
-	if err == nil {
-		err = w.Write(rec)
-	}
-	if err == nil {
-		err = w.Close()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ids
+	return exStrings(t, exRead(t, filepath.Join(dir, "summary.arrow")), "run_id")
 }
 
 // exResult is the JSON that examples.mjs and `analyze.py --json` print.
@@ -186,6 +83,7 @@ type exResult struct {
 	Metrics     []string     `json:"metrics"`
 	Runs        int64        `json:"runs"`
 	Groups      []exGroup    `json:"groups"`
+	FrontRuns   []string     `json:"front_runs"`
 	RunID       string       `json:"run_id"`
 	IntervalS   float64      `json:"interval_s"`
 	HostsSeries []exInterval `json:"hosts_series"`
@@ -449,7 +347,13 @@ func exAnalyze(t *testing.T, dir, runID string) exResult {
 		cost, rate = append(cost, *g.Mean["cost_usd"]), append(rate, *g.Mean["slo_violation_rate"])
 	}
 
-	// Step 3.
+	// Step 3: the runs' front, and the group means' front.
+	ids := exStrings(t, sum, "run_id")
+	for i, on := range exPareto(mvals["cost_usd"], mvals["slo_violation_rate"]) {
+		if on {
+			res.FrontRuns = append(res.FrontRuns, ids[i])
+		}
+	}
 	for i, on := range exPareto(cost, rate) {
 		res.Groups[i].Pareto = on
 	}
@@ -553,6 +457,9 @@ func exCompare(t *testing.T, who string, got, want exResult) {
 			}
 		}
 	}
+	if !slices.Equal(got.FrontRuns, want.FrontRuns) {
+		t.Errorf("%s: runs on the Pareto front %v, want %v", who, got.FrontRuns, want.FrontRuns)
+	}
 	if got.IntervalS != want.IntervalS || len(got.HostsSeries) != len(want.HostsSeries) {
 		t.Fatalf("%s: interval %v s, %d intervals; want %v s, %d", who, got.IntervalS, len(got.HostsSeries), want.IntervalS, len(want.HostsSeries))
 	}
@@ -618,9 +525,10 @@ func TestExamplesAnalysis(t *testing.T) {
 			front = append(front, fmt.Sprint(g.Params))
 		}
 	}
-	if len(want.Groups) != 4 || len(front) != 2 || want.Wait.Started == 0 || slices.Max(exQueueLens(want.Queue)) == 0 {
-		t.Fatalf("sweep does not exercise the steps: %d groups, front %v, %d started, queue %v", len(want.Groups), front,
-			want.Wait.Started, want.Queue)
+	if len(want.Groups) != 4 || len(front) != 2 || len(want.FrontRuns) < 2 || len(want.FrontRuns) == len(ids) ||
+		want.Wait.Started == 0 || slices.Max(exQueueLens(want.Queue)) == 0 {
+		t.Fatalf("sweep does not exercise the steps: %d groups, front %v, runs on the front %v, %d started, queue %v",
+			len(want.Groups), front, want.FrontRuns, want.Wait.Started, want.Queue)
 	}
 
 	out, errOut, code := exRunNode(t, dir)

@@ -14,7 +14,8 @@ CI, since PyPI is not reachable there):
   Step 1  summary.arrow and its parameter columns (schema metadata dcsim.params, a JSON array).
   Step 2  per parameter combination: runs, mean and sample std (ddof=1) over the replicates of
           cost_usd, slo_violation_rate and mean_wait_s.
-  Step 3  the Pareto front of the group means of (cost_usd, slo_violation_rate).
+  Step 3  the Pareto front of (cost_usd, slo_violation_rate): of the runs (as `dcsim report`
+          draws it) and of the group means.
   Step 4  one run's hosts.arrow: per interval, mean CPU utilization over hosts and total power.
   Step 5  that run's jobs.arrow: wait-time quantiles of the jobs that started.
   Step 6  that run's queue length at the end of each hosts interval.
@@ -177,14 +178,13 @@ def plot(out, runs, params, groups, series, queue, jobs):
     fig.savefig(os.path.join(out, "queue-wait.png"), dpi=120, bbox_inches="tight")
 
     fig, ax = plt.subplots(figsize=(7, 5))
-    ax.scatter(runs["cost_usd"], runs["slo_violation_rate"], s=12, color="0.7", label="runs")
-    ax.scatter(groups["cost_usd_mean"], groups["slo_violation_rate_mean"], color="C0", label="configuration means")
-    front = groups[groups["pareto"]].sort_values("cost_usd_mean")
-    ax.step(front["cost_usd_mean"], front["slo_violation_rate_mean"], where="post", color="C3", label="Pareto front")
-    for g in front.to_dict("records"):
-        ax.annotate(label(g, params), (g["cost_usd_mean"], g["slo_violation_rate_mean"]), fontsize=8)
-    ax.set(xlabel="cost (USD)", ylabel="SLO violation rate (1)", title=" / ".join(params))
-    ax.legend()
+    for i, ((_, r), g) in enumerate(zip(by_configuration(runs, params), groups.to_dict("records"))):
+        ax.scatter(r["cost_usd"], r["slo_violation_rate"], s=16, color=f"C{i % 10}", label=label(g, params))
+        ax.scatter(g["cost_usd_mean"], g["slo_violation_rate_mean"], marker="x", s=60, color=f"C{i % 10}")
+    front = runs[runs["pareto"]].sort_values("cost_usd")
+    ax.step(front["cost_usd"], front["slo_violation_rate"], where="post", color="0.3", label="Pareto front (runs)")
+    ax.set(xlabel="cost (USD)", ylabel="SLO violation rate (1)", title="runs (dots) and configuration means (x)")
+    ax.legend(title=" / ".join(params), fontsize=8)
     fig.savefig(os.path.join(out, "pareto.png"), dpi=120, bbox_inches="tight")
 
     labels = [label(g, params) for g in groups.to_dict("records")]
@@ -214,7 +214,9 @@ def main(argv=None):
 
     runs, params = load_sweep(a.sweep)  # Step 1
     groups = group_stats_polars(a.sweep, params) if a.polars else group_stats(runs, params)  # Step 2
-    groups["pareto"] = pareto_front(groups["cost_usd_mean"], groups["slo_violation_rate_mean"])  # Step 3
+    # Step 3
+    runs["pareto"] = pareto_front(runs["cost_usd"], runs["slo_violation_rate"])
+    groups["pareto"] = pareto_front(groups["cost_usd_mean"], groups["slo_violation_rate_mean"])
 
     run_id = a.run or runs["run_id"].iloc[0]
     if run_id not in set(runs["run_id"]):
@@ -246,6 +248,7 @@ def main(argv=None):
                 "std": {m: plain(g[f"{m}_std"]) for m in METRICS},
                 "pareto": bool(g["pareto"]),
             } for g in groups.to_dict("records")],
+            "front_runs": runs.loc[runs["pareto"], "run_id"].tolist(),
             "run_id": run_id,
             "interval_s": interval,
             "hosts_series": [{k: plain(v) for k, v in r.items()} for r in series.to_dict("records")],

@@ -15,9 +15,9 @@
 //  2. Group the runs by their parameter values (groups in order of first appearance) and compute
 //     count, mean and sample standard deviation (ddof = 1) of cost_usd, slo_violation_rate and
 //     mean_wait_s over the replicates (seeds).
-//  3. Pareto front of the group means of (cost_usd, slo_violation_rate), both minimized: a group
-//     is on the front when no other group is at most as costly and at most as violating, and
-//     strictly better in one of the two.
+//  3. Pareto front of (cost_usd, slo_violation_rate), both minimized, over the runs (as
+//     `dcsim report` draws it) and over the group means: a point is on the front when no other
+//     point is at most as costly and at most as violating, and strictly better in one of the two.
 //  4. hosts.arrow of one run → per interval (time_s): mean over hosts of cpu_utilization (an
 //     unweighted mean) and total power_w (sum over hosts).
 //  5. jobs.arrow of that run → wait_s quantiles of started jobs (linear interpolation between
@@ -100,7 +100,11 @@ function analyze(dir, runArg) {
     .collectSync()
     .toRecords();
 
-  // Step 3: the Pareto front of the group means.
+  // Step 3: the Pareto front of the runs, and of the group means.
+  const runIds = runs.getColumn("run_id").toArray();
+  const runCost = runs.getColumn("cost_usd").toArray();
+  const runRate = runs.getColumn("slo_violation_rate").toArray();
+  const runFront = paretoFront(runIds.map((_, i) => ({ cost: runCost[i], rate: runRate[i] })));
   const front = paretoFront(grouped.map((g) => ({ cost: g.cost_usd_mean, rate: g.slo_violation_rate_mean })));
   const groups = grouped.map((g, i) => ({
     params: Object.fromEntries(params.map((p) => [p, plain(g[p])])),
@@ -111,7 +115,6 @@ function analyze(dir, runArg) {
   }));
 
   // Step 4: one run's utilization and power per interval.
-  const runIds = runs.getColumn("run_id").toArray();
   const runId = runArg ?? runIds[0];
   if (!runIds.includes(runId)) throw new InputError(`${summaryPath}: no run ${JSON.stringify(runId)}`);
   const runDir = join(dir, "runs", runId);
@@ -162,6 +165,7 @@ function analyze(dir, runArg) {
     metrics: METRICS,
     runs: runs.height,
     groups,
+    front_runs: runIds.filter((_, i) => runFront[i]),
     run_id: runId,
     interval_s: plain(interval),
     hosts_series: series.toRecords().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)]))),
