@@ -267,13 +267,17 @@ func cmdMerge(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("merge", mergeUsage, stderr)
 	out := fs.StringP("output", "o", "", "merged sweep folder (required)")
 	partial := fs.Bool("allow-partial", false, "write a summary of the complete runs even if some are missing")
+	format := fs.String("format", "arrow", "also write summary.parquet with parquet or both")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 || *out == "" {
 		return usageError{"merge needs one or more sweep folders and -o OUT; see 'dcsim merge --help'"}
 	}
-	res, err := sweep.Merge(fs.Args(), sweep.MergeOptions{Out: *out, AllowPartial: *partial})
+	if err := runner.CheckFormat(*format); err != nil {
+		return usageError{err.Error()}
+	}
+	res, err := sweep.Merge(fs.Args(), sweep.MergeOptions{Out: *out, AllowPartial: *partial, Format: *format})
 	if err != nil {
 		return err
 	}

@@ -280,6 +280,9 @@ func Execute(p *Plan, opt Options) (*Outcome, error) {
 		return nil, err
 	}
 	out.Summary = summaryPath
+	if err := summaryFormat(summaryPath, opt.Format); err != nil {
+		return nil, err
+	}
 	out.WallS = time.Since(start).Seconds()
 	if err := writeManifest(manifestPath, p, opt, out, out.WallS, true); err != nil {
 		return nil, err
@@ -395,6 +398,15 @@ func WriteSummary(path string, p *Plan, dirs []string, runs []Run) error {
 	}
 	meta := results.Meta{Version: version.Version, Scenario: p.Sweep.Base, Seed: p.RootSeed(), ScenarioYAML: string(p.Sweep.Source)}
 	return results.WriteSweepSummary(path, meta, p.Params, rows)
+}
+
+// summaryFormat writes the sweep summary's Parquet twin when the runs are written in Parquet
+// (summary.arrow always stays, as in each run's folder: dcsim's own tools read it).
+func summaryFormat(summaryPath, format string) error {
+	if format == runner.FormatParquet || format == runner.FormatBoth {
+		return results.WriteParquet(summaryPath, results.ParquetPath(summaryPath))
+	}
+	return nil
 }
 
 func writeManifest(path string, p *Plan, opt Options, out *Outcome, wall float64, finished bool) error {

@@ -55,13 +55,17 @@ func TestExecuteResumeAndDeterminism(t *testing.T) {
 			t.Errorf("row %d: %+v", i, r)
 		}
 	}
-	// Run again: everything is complete already, and the summary is byte-identical.
-	o = execute(t, p, Options{Dir: a, Jobs: 1})
+	// Run again: everything is complete already, and the summary is byte-identical; with
+	// --format both the summary gets its Parquet twin.
+	o = execute(t, p, Options{Dir: a, Jobs: 1, Format: "both"})
 	if o.Count("skipped") != 6 {
 		t.Errorf("second invocation: %+v", o.Runs)
 	}
 	if !bytes.Equal(ref, readBytes(t, filepath.Join(a, "summary.arrow"))) {
 		t.Error("summary changed on a no-op resume")
+	}
+	if _, err := os.Stat(filepath.Join(a, "summary.parquet")); err != nil {
+		t.Errorf("--format both: %v", err)
 	}
 	// Simulate a sweep killed mid-way in b: only some runs complete, a half-written run folder
 	// left under its temporary name, no summary.

@@ -16,6 +16,7 @@ import (
 type MergeOptions struct {
 	Out          string // output sweep folder; may be one of the input folders
 	AllowPartial bool   // write a summary of the complete runs even if some are missing
+	Format       string // "parquet" or "both": also write summary.parquet
 }
 
 // MergeResult tells what Merge did.
@@ -130,6 +131,9 @@ func Merge(dirs []string, opt MergeOptions) (*MergeResult, error) {
 		return nil, err
 	}
 	if err := WriteSummary(filepath.Join(opt.Out, "summary.arrow"), p, []string{outRuns}, found); err != nil {
+		return nil, err
+	}
+	if err := summaryFormat(filepath.Join(opt.Out, "summary.arrow"), opt.Format); err != nil {
 		return nil, err
 	}
 	mopt := Options{Jobs: ref.Jobs}
