@@ -40,6 +40,12 @@ type tableMeta map[string]string
 // fn keeps. TODO(results): stream batch by batch once results exports a verified streaming
 // reader.
 func eachBatch(path, want string, fn func(rec arrow.RecordBatch, first int64) error) (tableMeta, error) {
+	return eachBatchSchema(path, want, nil, fn)
+}
+
+// eachBatchSchema is eachBatch that also hands the file's schema to schema (if not nil) before
+// the first batch, also when there is none.
+func eachBatchSchema(path, want string, schema func(*arrow.Schema), fn func(rec arrow.RecordBatch, first int64) error) (tableMeta, error) {
 	tbl, err := results.ReadTable(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -53,6 +59,9 @@ func eachBatch(path, want string, fn func(rec arrow.RecordBatch, first int64) er
 		if got, ok := md[results.MetaKeyTable]; ok && got != want {
 			return nil, inputErr("%s: holds the %q table, want %q", path, got, want)
 		}
+	}
+	if schema != nil {
+		schema(tbl.Schema())
 	}
 	tr := array.NewTableReader(tbl, results.BatchRows)
 	defer tr.Release()
@@ -431,17 +440,16 @@ func (t *sumTable) col(name string) *sumCol {
 // readSumTable reads a small table (a summary) in full.
 func readSumTable(path, want string) (*sumTable, error) {
 	t := &sumTable{index: map[string]int{}}
-	md, err := eachBatch(path, want, func(rec arrow.RecordBatch, first int64) error {
-		if t.Cols == nil {
-			for _, f := range rec.Schema().Fields() {
-				u, _ := f.Metadata.GetValue(results.FieldKeyUnit)
-				d, _ := f.Metadata.GetValue(results.FieldKeyDescription)
-				if _, dup := t.index[f.Name]; !dup {
-					t.index[f.Name] = len(t.Cols)
-				}
-				t.Cols = append(t.Cols, sumCol{Name: f.Name, Unit: u, Desc: d, Type: f.Type.String()})
+	md, err := eachBatchSchema(path, want, func(s *arrow.Schema) {
+		for _, f := range s.Fields() {
+			u, _ := f.Metadata.GetValue(results.FieldKeyUnit)
+			d, _ := f.Metadata.GetValue(results.FieldKeyDescription)
+			if _, dup := t.index[f.Name]; !dup {
+				t.index[f.Name] = len(t.Cols)
 			}
+			t.Cols = append(t.Cols, sumCol{Name: f.Name, Unit: u, Desc: d, Type: f.Type.String()})
 		}
+	}, func(rec arrow.RecordBatch, first int64) error {
 		for k, a := range rec.Columns() {
 			c := &t.Cols[k]
 			for i := 0; i < a.Len(); i++ {
