@@ -16,7 +16,9 @@ benchstat: runs are grouped by their sweep parameters and the groups of the two 
 matched on the parameters they share; a parameter that is constant on each side but differs
 between them (say scheduler.placement best-fit vs worst-fit) is the difference being compared.
 For each metric it prints both values (mean ± relative standard deviation over seeds), the change
-in percent and, with at least two seeds on each side, the p-value of a two-sided test. With one
+in percent and, with at least two seeds on each side, the p-value of a two-sided test: Welch's
+t-test (default), Mann-Whitney U, or a paired t-test over runs with the same seed (sweeps give
+every configuration the same seeds, which makes the paired test the most sensitive). With one
 run on a side there is no test ("n=1"): the simulation is deterministic, so any difference is
 real and is gated as such.
 
@@ -32,7 +34,7 @@ Examples:
   dcsim compare out/base out/cand
   dcsim compare base cand --fail-on cost_usd:+2% --fail-on slo_violations:+0
   dcsim compare base cand --format markdown >> "$GITHUB_STEP_SUMMARY"
-  dcsim compare base cand --test mann-whitney --metrics all --format json
+  dcsim compare base cand --test paired --metrics all --format json
   dcsim compare base cand --ignore workload.synthetic.0.arrivals.rate
 `
 
@@ -42,7 +44,7 @@ func cmdCompare(args []string, stdout, stderr io.Writer) error {
 	failOn := fs.StringArray("fail-on", nil, "METRIC:BOUND, e.g. cost_usd:+2% or slo_violations:+0: exit 1 on a significant regression beyond it (repeatable)")
 	metrics := fs.String("metrics", "", "comma-separated metrics to show, or 'all' (default: cost, energy, carbon, waits, slowdown, SLOs, CPU utilization, host-hours, plus --fail-on metrics)")
 	ignore := fs.StringArray("ignore", nil, "parameter key not to match on; runs differing only in it are pooled (repeatable)")
-	test := fs.String("test", compare.TestWelch, "significance test: welch (Welch's t-test) or mann-whitney (Mann-Whitney U)")
+	test := fs.String("test", compare.TestWelch, "significance test: welch (Welch's t-test), mann-whitney (Mann-Whitney U) or paired (paired t-test, runs paired by seed)")
 	alpha := fs.Float64("alpha", 0.05, "significance level: a change counts when p < alpha")
 	if err := parseFlags(fs, args); err != nil {
 		return err

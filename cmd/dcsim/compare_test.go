@@ -62,6 +62,7 @@ func TestCompareCommand(t *testing.T) {
 		{"unchanged", []string{base, same, "--fail-on", "cost_usd:+0%", "--fail-on", "slo_violations:+0"}, 0, []string{"no regressions"}},
 		{"mann-whitney 3+3 cannot fail", []string{base, worse, "--test", "mann-whitney", "--fail-on", "cost_usd:+2%"}, 0, []string{"cannot reach p < 0.05", "0.100"}},
 		{"alpha 0.2 lets mann-whitney fail", []string{base, worse, "--test", "mann-whitney", "--alpha", "0.2", "--fail-on", "cost_usd:+2%"}, 1, []string{"p=0.100"}},
+		{"paired by seed", []string{base, worse, "--test", "paired", "--fail-on", "cost_usd:+2%"}, 1, []string{"paired t-test", "(p=0)"}},
 		{"markdown", []string{base, worse, "--format", "markdown", "--fail-on", "cost_usd:+2%"}, 1, []string{"### dcsim compare: ❌ 1 regression", "| cost\\_usd | USD |"}},
 		{"metrics", []string{base, worse, "--metrics", "energy_kwh,host_hours"}, 0, []string{"energy_kwh", "host_hours"}},
 		{"bad bound", []string{base, worse, "--fail-on", "cost_usd:2%"}, 2, []string{`--fail-on "cost_usd:2%"`}},

@@ -16,7 +16,7 @@ var DefaultMetrics = []string{
 
 // Options control a comparison.
 type Options struct {
-	Test    string   // TestWelch (default) or TestMannWhitney
+	Test    string   // TestWelch (default), TestMannWhitney or TestPaired
 	Alpha   float64  // significance level; 0 means 0.05
 	Metrics []string // metrics to report; nil: DefaultMetrics; ["all"]: every metric of both inputs
 	Ignore  []string // parameter keys not to match on (their runs are pooled)
@@ -73,6 +73,7 @@ type Sample struct {
 	Mean   float64 // NaN when N = 0
 	SD     float64 // sample standard deviation; 0 when N < 2
 	Values []float64
+	Seeds  []string // the seed of each value (for --test paired)
 }
 
 // Result is the comparison of one metric in one group.
@@ -92,6 +93,7 @@ type Result struct {
 const (
 	MethodWelch       = TestWelch
 	MethodMannWhitney = TestMannWhitney
+	MethodPaired      = TestPaired
 	MethodN1          = "n=1"     // a side has one run: no test; a difference is deterministic
 	MethodNoData      = "no data" // a side has no value (all null)
 )
@@ -124,8 +126,8 @@ func Compare(base, cand *Side, opt Options) (*Report, error) {
 	if opt.Test == "" {
 		opt.Test = TestWelch
 	}
-	if opt.Test != TestWelch && opt.Test != TestMannWhitney {
-		return nil, inputErr("--test %q: want %s or %s", opt.Test, TestWelch, TestMannWhitney)
+	if opt.Test != TestWelch && opt.Test != TestMannWhitney && opt.Test != TestPaired {
+		return nil, inputErr("--test %q: want %s, %s or %s", opt.Test, TestWelch, TestMannWhitney, TestPaired)
 	}
 	if opt.Alpha == 0 {
 		opt.Alpha = 0.05
@@ -206,7 +208,13 @@ func Compare(base, cand *Side, opt Options) (*Report, error) {
 				continue
 			}
 			found, usedC[ci] = true, true
-			r.Groups = append(r.Groups, r.pair(b, c, matched, label))
+			g := r.pair(b, c, matched, label)
+			if opt.Test == TestPaired {
+				if err := checkPairs(g.Label, base, cand, b, c); err != nil {
+					return nil, err
+				}
+			}
+			r.Groups = append(r.Groups, g)
 		}
 		if !found {
 			r.UnmatchedBase = append(r.UnmatchedBase, b.label)
@@ -347,6 +355,16 @@ func (r *Report) compareMetric(metric string, a, b Sample) Result {
 	case a.N == 1 || b.N == 1:
 		res.Method = MethodN1
 		res.Significant = a.Mean != b.Mean
+	case r.Test == TestPaired:
+		res.Method = MethodPaired
+		pa, pb := pairBySeed(a, b)
+		if len(pa) < 2 {
+			res.Method = MethodN1
+			res.Significant = a.Mean != b.Mean
+			break
+		}
+		res.P = Paired(pa, pb).P
+		res.Significant = res.P < r.Alpha
 	case r.Test == TestMannWhitney:
 		res.Method = MethodMannWhitney
 		res.P = MannWhitney(a.Values, b.Values).P
@@ -399,13 +417,61 @@ func (r *Report) gate() {
 func sample(s *Side, rows []int, m string) Sample {
 	j := slices.Index(s.Metrics, m)
 	var xs []float64
+	var seeds []string
 	for _, ri := range rows {
 		if x := s.Rows[ri].Values[j]; !math.IsNaN(x) {
 			xs = append(xs, x)
+			seeds = append(seeds, s.Rows[ri].Seed)
 		}
 	}
 	mean, sd := meanSD(xs)
-	return Sample{N: len(xs), Mean: mean, SD: sd, Values: xs}
+	return Sample{N: len(xs), Mean: mean, SD: sd, Values: xs, Seeds: seeds}
+}
+
+// pairBySeed returns the values of a and b that share a seed, in a's order (checkPairs has made
+// sure that seeds are unique within each side of a group).
+func pairBySeed(a, b Sample) (pa, pb []float64) {
+	for i, s := range a.Seeds {
+		if j := slices.Index(b.Seeds, s); j >= 0 {
+			pa, pb = append(pa, a.Values[i]), append(pb, b.Values[j])
+		}
+	}
+	return pa, pb
+}
+
+// checkPairs makes sure --test paired can pair the runs of a group by seed: every run has a
+// seed, no seed repeats within a side, and both sides have the same seeds.
+func checkPairs(label string, base, cand *Side, b, c groupOf) error {
+	seeds := func(s *Side, g groupOf, which string) ([]string, error) {
+		var out []string
+		for _, ri := range g.rows {
+			sd := s.Rows[ri].Seed
+			if sd == "" {
+				return nil, inputErr("--test paired: %s has no seed column", s.File)
+			}
+			if slices.Contains(out, sd) {
+				return nil, inputErr("--test paired: in %s, the %s has two runs with seed %s (pooled by --ignore?); pairing needs one run per seed", label, which, sd)
+			}
+			out = append(out, sd)
+		}
+		return out, nil
+	}
+	bs, err := seeds(base, b, "base")
+	if err != nil {
+		return err
+	}
+	cs, err := seeds(cand, c, "candidate")
+	if err != nil {
+		return err
+	}
+	sb, sc := slices.Clone(bs), slices.Clone(cs)
+	slices.Sort(sb)
+	slices.Sort(sc)
+	if !slices.Equal(sb, sc) {
+		return inputErr("--test paired: in %s the seeds differ (base %s; candidate %s); pairing needs the same seeds on both sides",
+			label, strings.Join(bs, ", "), strings.Join(cs, ", "))
+	}
+	return nil
 }
 
 // groupsOf groups a side's rows by their non-ignored parameter values, in order of first

@@ -447,3 +447,39 @@ func TestScenarioDiff(t *testing.T) {
 		t.Errorf("many differences: %d, more %v", len(got), more)
 	}
 }
+
+func TestComparePaired(t *testing.T) {
+	// Seeds 1, 2, 3 on both sides (replicates 0..2): a +1% cost change under ±20% seed noise.
+	base := load(t, sweep(t, "best-fit", map[string][]float64{"400": {100, 120, 80}}, 0))
+	cand := load(t, sweep(t, "worst-fit", map[string][]float64{"400": {101, 121.2, 80.8}}, 0))
+	for _, c := range []struct {
+		test string
+		fail bool
+	}{{TestWelch, false}, {TestPaired, true}} {
+		r, err := Compare(base, cand, Options{Test: c.test, FailOn: bounds(t, "cost_usd:+0.5%")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Failed() != c.fail {
+			t.Errorf("%s: failed %v, want %v (%+v)", c.test, r.Failed(), c.fail, result(t, r.Groups[0], "cost_usd"))
+		}
+	}
+	// Other seeds on the candidate side: pairing is impossible.
+	shifted := filepath.Join(t.TempDir(), "shifted")
+	runs := comparetest.Replicates([]string{"worst-fit", "400"}, "cost_usd", []float64{1, 2, 3}, nil)
+	for i := range runs {
+		runs[i].Replicate += 3
+	}
+	if err := comparetest.WriteSweep(shifted, "default", placementCount, runs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Compare(base, load(t, shifted), Options{Test: TestPaired}); !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "seeds differ") {
+		t.Errorf("unpaired seeds: %v", err)
+	}
+	// Pooling by --ignore repeats seeds.
+	two := load(t, sweep(t, "best-fit", map[string][]float64{"400": {1, 2}, "600": {1, 2}}, 0))
+	two2 := load(t, sweep(t, "worst-fit", map[string][]float64{"400": {1, 2}, "600": {1, 2}}, 0))
+	if _, err := Compare(two, two2, Options{Test: TestPaired, Ignore: []string{"cluster.host_groups.0.count"}}); !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "two runs with seed") {
+		t.Errorf("pooled seeds: %v", err)
+	}
+}

@@ -33,8 +33,11 @@ func (r *Report) Write(w io.Writer, format string) error {
 func (r *Report) Failed() bool { return len(r.Regressions) > 0 }
 
 func testName(t string) string {
-	if t == TestMannWhitney {
+	switch t {
+	case TestMannWhitney:
 		return "Mann-Whitney U test"
+	case TestPaired:
+		return "paired t-test (runs paired by seed)"
 	}
 	return "Welch's t-test"
 }

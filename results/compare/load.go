@@ -46,6 +46,7 @@ type Side struct {
 // Row is one run.
 type Row struct {
 	RunID  string    // sweep run id ("" for a run folder)
+	Seed   string    // the seed column as text ("" when absent or null), to pair runs for --test paired
 	Params []Value   // aligned with Side.Params
 	Values []float64 // aligned with Side.Metrics; NaN where the value is null (or not finite)
 }
@@ -153,6 +154,19 @@ func fromTable(tbl arrow.Table) (*Side, error) {
 		err := eachValue(tbl.Column(idx[0]), func(r int, a arrow.Array, i int) error {
 			if sa, ok := a.(*array.String); ok && sa.IsValid(i) {
 				s.Rows[r].RunID = sa.Value(i)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if idx := schema.FieldIndices("seed"); len(idx) == 1 {
+		err := eachValue(tbl.Column(idx[0]), func(r int, a arrow.Array, i int) error {
+			if !a.IsNull(i) {
+				if v, err := paramValue(a, i); err == nil {
+					s.Rows[r].Seed = v.Text
+				}
 			}
 			return nil
 		})

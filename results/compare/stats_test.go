@@ -275,3 +275,31 @@ func TestMinP(t *testing.T) {
 		}
 	}
 }
+
+func TestPairedKnownAnswers(t *testing.T) {
+	cases := []struct {
+		name  string
+		a, b  []float64
+		wantT float64
+		wantP float64
+	}{
+		// d = 1, 1.5, 0.5: mean 1, sd 0.5, t = 1/(0.5/√3) = 3.464102, df 2;
+		// p = 1 - t/√(2+t²) = 1 - 3.464102/√14 = 0.074180 (closed form for ν = 2).
+		{"three pairs", []float64{100, 101, 99}, []float64{101, 102.5, 99.5}, math.Sqrt(12), 1 - math.Sqrt(12)/math.Sqrt(14)},
+		// A 1% shift hidden in ±20% seed noise: d = 1, 1.2, 0.8, mean 1, sd 0.2,
+		// t = 1/(0.2/√3) = 8.660254, df 2, p = 1 - t/√(2+t²) = 1 - 8.660254/√77 = 0.013072.
+		{"shift under seed noise", []float64{100, 120, 80}, []float64{101, 121.2, 80.8}, 5 * math.Sqrt(3), 1 - 5*math.Sqrt(3)/math.Sqrt(77)},
+		{"equal pairs", []float64{1, 2, 3}, []float64{1, 2, 3}, 0, 1},
+		{"same shift in every pair", []float64{1, 2, 3}, []float64{2, 3, 4}, math.Inf(1), 0},
+	}
+	for _, c := range cases {
+		r := Paired(c.a, c.b)
+		if !near(r.T, c.wantT, 1e-9) && !(math.IsInf(c.wantT, 1) && math.IsInf(r.T, 1)) || !near(r.P, c.wantP, 1e-9) {
+			t.Errorf("%s: t %.9g p %.9g, want t %.9g p %.9g", c.name, r.T, r.P, c.wantT, c.wantP)
+		}
+	}
+	// The same 1% shift is invisible to Welch's unpaired test.
+	if p := Welch([]float64{100, 120, 80}, []float64{101, 121.2, 80.8}).P; p < 0.9 {
+		t.Errorf("Welch p = %g on the noisy shift, expected > 0.9", p)
+	}
+}
