@@ -62,7 +62,7 @@ output:
 
 // exBuildSweep runs the sweep scheduler.queue × cluster.host_groups.0.count × 2 seeds over
 // exBaseYAML with `dcsim sweep` into dir and returns the run ids in summary.arrow's row order.
-func exBuildSweep(t *testing.T, dir string) []string {
+func exBuildSweep(t *testing.T, dir string, flags ...string) []string {
 	t.Helper()
 	base := filepath.Join(t.TempDir(), "examples-tiny.yaml")
 	if err := os.WriteFile(base, []byte(exBaseYAML), 0o644); err != nil {
@@ -71,6 +71,7 @@ func exBuildSweep(t *testing.T, dir string) []string {
 	var out, errb bytes.Buffer
 	args := []string{"sweep", base, "--axis", "scheduler.queue=fcfs,sjf", "--axis", "cluster.host_groups.0.count=6,8",
 		"--seeds", "2", "-j", "1", "-q", "-o", dir}
+	args = append(args, flags...)
 	if code := run(args, &out, &errb); code != 0 {
 		t.Fatalf("dcsim %s: exit %d: %s%s", strings.Join(args, " "), code, out.String(), errb.String())
 	}
@@ -544,19 +545,34 @@ func TestExamplesAnalysis(t *testing.T) {
 	}
 	exCompare(t, "examples.mjs (last run)", exDecode(t, "examples.mjs", out), exAnalyze(t, dir, last))
 
+	// The same sweep with --format parquet: the runs hold jobs.parquet and hosts.parquet only,
+	// and the numbers are the same.
+	pdir := t.TempDir()
+	if pids := exBuildSweep(t, pdir, "--format", "parquet"); !slices.Equal(pids, ids) {
+		t.Fatalf("parquet sweep has runs %v, arrow sweep %v", pids, ids)
+	}
+	if _, err := os.Stat(filepath.Join(pdir, "runs", ids[0], "hosts.arrow")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("--format parquet left hosts.arrow (%v): the Parquet path would go unchecked", err)
+	}
+	out, errOut, code = exRunNode(t, pdir)
+	if code != 0 {
+		t.Fatalf("examples.mjs (parquet): exit %d: %s", code, errOut)
+	}
+	exCompare(t, "examples.mjs (parquet)", exDecode(t, "examples.mjs", out), want)
+
 	if err := exec.Command("python3", "-c", "import pandas, pyarrow, matplotlib").Run(); err != nil {
 		t.Log("pandas, pyarrow or matplotlib not importable: analyze.py itself not run (examples.mjs stands in for it)")
 		return
 	}
-	png := t.TempDir()
-	cmd := exec.Command("python3", filepath.Join("..", "..", "examples", "analysis", "analyze.py"), dir, "--out", png, "--json")
-	cmd.Env = append(os.Environ(), "MPLBACKEND=Agg")
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("analyze.py: %v\n%s", err, e.String())
+	for _, d := range []string{dir, pdir} {
+		cmd := exec.Command("python3", filepath.Join("..", "..", "examples", "analysis", "analyze.py"), d, "--out", t.TempDir(), "--json")
+		var o, e bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &o, &e
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("analyze.py %s: %v\n%s", d, err, e.String())
+		}
+		exCompare(t, "analyze.py", exDecode(t, "analyze.py", o.String()), want)
 	}
-	exCompare(t, "analyze.py", exDecode(t, "analyze.py", o.String()), want)
 }
 
 func exQueueLens(q []exQueued) []int64 {

@@ -4,7 +4,8 @@
     python3 analyze.py SWEEP_DIR [--run RUN_ID] [--out DIR] [--json] [--polars]
 
 SWEEP_DIR is what `dcsim sweep FILE -o SWEEP_DIR` writes: summary.arrow (one row per run) and
-runs/<run_id>/ (each run's jobs.arrow, hosts.arrow, ...). Needs pandas, pyarrow and matplotlib;
+runs/<run_id>/ (each run's jobs.arrow, hosts.arrow, ..., or .parquet tables from --format
+parquet). Needs pandas, pyarrow and matplotlib;
 polars only for --polars. Column units: docs/results.md; loading each table: docs/notebooks.md.
 
 The steps, numbered alike in examples/notebooks/sweep-analysis.ipynb and in
@@ -54,6 +55,16 @@ def read_arrow(path):
         fail(f"{path}: no such file")
     with pa.memory_map(path) as source:
         return pa.ipc.open_file(source).read_all()
+
+
+def read_run_table(run_dir, name):
+    """A run's table NAME as pandas, and its path: NAME.arrow, or NAME.parquet for a run made
+    with --format parquet."""
+    path = os.path.join(run_dir, name + ".arrow")
+    if not os.path.exists(path) and os.path.exists(path[:-len(".arrow")] + ".parquet"):
+        path = path[:-len(".arrow")] + ".parquet"
+        return pd.read_parquet(path), path
+    return read_arrow(path).to_pandas(), path
 
 
 def require(df, path, columns):
@@ -222,8 +233,8 @@ def main(argv=None):
     if run_id not in set(runs["run_id"]):
         fail(f"{a.sweep}: no run {run_id!r} in summary.arrow")
     run_dir = os.path.join(a.sweep, "runs", run_id)
-    hosts_path, jobs_path = os.path.join(run_dir, "hosts.arrow"), os.path.join(run_dir, "jobs.arrow")
-    hosts, jobs = read_arrow(hosts_path).to_pandas(), read_arrow(jobs_path).to_pandas()
+    hosts, hosts_path = read_run_table(run_dir, "hosts")
+    jobs, jobs_path = read_run_table(run_dir, "jobs")
     require(hosts, hosts_path, ["time_s", "interval_s", "host_id", "cpu_utilization", "power_w"])
     require(jobs, jobs_path, ["submit_s", "start_s", "wait_s", "status"])
     if hosts.empty:

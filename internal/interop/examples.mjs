@@ -6,7 +6,8 @@
 //
 //   node internal/interop/examples.mjs SWEEP_DIR [RUN_ID]
 //
-// SWEEP_DIR holds summary.arrow (dcsim.table = sweep_summary) and runs/<run_id>/. RUN_ID picks
+// SWEEP_DIR holds summary.arrow (dcsim.table = sweep_summary) and runs/<run_id>/ (with .arrow or,
+// from `dcsim sweep --format parquet`, .parquet tables). RUN_ID picks
 // the run whose time series are computed (default: the first row of summary.arrow). Exit status:
 // 0 on success, 2 on bad input (not a sweep folder, a column or file missing), 1 otherwise.
 // Output: JSON on stdout. The steps, numbered as in analyze.py:
@@ -54,6 +55,15 @@ function plain(v) {
 function readIPC(path) {
   if (!existsSync(path)) throw new InputError(`${path}: no such file`);
   return readFileSync(path); // pl.readIPC takes a string as a path only when it ends in ".ipc"
+}
+
+// A run's table NAME: NAME.arrow, or NAME.parquet for a run made with --format parquet.
+function readRunTable(runDir, name) {
+  const arrow = join(runDir, `${name}.arrow`);
+  const parquet = join(runDir, `${name}.parquet`);
+  if (existsSync(arrow)) return [pl.readIPC(readFileSync(arrow)), arrow];
+  if (existsSync(parquet)) return [pl.readParquet(readFileSync(parquet)), parquet];
+  throw new InputError(`${arrow}: no such file (nor ${name}.parquet)`);
 }
 
 function requireColumns(df, path, names) {
@@ -118,8 +128,7 @@ function analyze(dir, runArg) {
   const runId = runArg ?? runIds[0];
   if (!runIds.includes(runId)) throw new InputError(`${summaryPath}: no run ${JSON.stringify(runId)}`);
   const runDir = join(dir, "runs", runId);
-  const hostsPath = join(runDir, "hosts.arrow");
-  const hosts = pl.readIPC(readIPC(hostsPath));
+  const [hosts, hostsPath] = readRunTable(runDir, "hosts");
   requireColumns(hosts, hostsPath, ["time_s", "interval_s", "cpu_utilization", "power_w"]);
   if (hosts.height === 0) throw new InputError(`${hostsPath}: no rows`);
   const series = hosts
@@ -131,8 +140,7 @@ function analyze(dir, runArg) {
   const interval = hosts.getColumn("interval_s").get(0);
 
   // Step 5: wait-time quantiles of the jobs that started.
-  const jobsPath = join(runDir, "jobs.arrow");
-  const jobs = pl.readIPC(readIPC(jobsPath));
+  const [jobs, jobsPath] = readRunTable(runDir, "jobs");
   requireColumns(jobs, jobsPath, ["submit_s", "start_s", "wait_s", "status"]);
   const waits = jobs.getColumn("wait_s").dropNulls();
   const wait = { started: waits.len() };
