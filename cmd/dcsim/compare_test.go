@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -162,5 +163,40 @@ func TestCompareRealRuns(t *testing.T) {
 	out.Reset()
 	if code := run([]string{"compare", a, b}, &out, &errb); code != 0 || !strings.Contains(out.String(), "compared   scheduler.placement: ") {
 		t.Errorf("placement comparison: exit %d:\n%s%s", code, out.String(), errb.String())
+	}
+}
+
+// TestCompareRealSweeps runs two small sweeps with 'dcsim sweep' — the same grid, the candidate
+// with worst-fit placement set for every run — and compares them as the CI example does.
+func TestCompareRealSweeps(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "sweep.yaml")
+	if err := os.WriteFile(file, []byte("name: ci\nbase: default\nseeds: 3\nset:\n  horizon: 2h\naxes:\n  cluster.host_groups.0.count: [700, 800]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base, cand := filepath.Join(dir, "base"), filepath.Join(dir, "cand")
+	var out, errb bytes.Buffer
+	for _, args := range [][]string{
+		{"sweep", file, "-o", base, "-q", "-j", "2"},
+		{"sweep", file, "-o", cand, "-q", "-j", "2", "--set", "scheduler.placement=worst-fit"},
+	} {
+		if code := run(args, &out, &errb); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+		}
+	}
+	// The placement is no sweep parameter: compare finds it in the runs' resolved scenarios.
+	out.Reset()
+	code := run([]string{"compare", base, cand, "--fail-on", "cost_usd:+1%", "--fail-on", "slo_violations:+0"}, &out, &errb)
+	if code != 0 || !strings.Contains(out.String(), "compared    scheduler.placement: best-fit → worst-fit") ||
+		!strings.Contains(out.String(), "cluster.host_groups.0.count=700 (runs: base 3, candidate 3)") {
+		t.Errorf("exit %d:\n%s%s", code, out.String(), errb.String())
+	}
+	// Worst-fit uses less energy in every seed: a paired test sees it, the unpaired one does not.
+	out.Reset()
+	if code := run([]string{"compare", base, cand, "--test", "paired", "--fail-on", "energy_kwh:-0.5%"}, &out, &errb); code != 1 {
+		t.Errorf("paired: exit %d, want 1:\n%s", code, out.String())
+	}
+	if code := run([]string{"compare", base, cand, "--fail-on", "energy_kwh:-0.5%"}, &out, &errb); code != 0 {
+		t.Errorf("welch: exit %d, want 0", code)
 	}
 }

@@ -42,8 +42,9 @@ type Report struct {
 }
 
 // Difference is a parameter that is constant within each input but differs between them (or
-// exists in only one of them). For two run folders, which have no parameters, it is a key of
-// the resolved scenarios (dcsim.scenario_yaml) whose values differ.
+// exists in only one of them). When no parameter differs (two run folders, or sweeps with
+// different fixed overrides), it is a key of the resolved scenarios (dcsim.scenario_yaml) whose
+// values differ.
 type Difference struct {
 	Key       string
 	Base      string // value in the base; "" when the base has no such parameter
@@ -201,6 +202,7 @@ func Compare(base, cand *Side, opt Options) (*Report, error) {
 	bg := groupsOf(base, ignored, matched, label)
 	cg := groupsOf(cand, ignored, matched, label)
 	usedC := make([]bool, len(cg))
+	var pairs [][2]int // first row of each paired base and candidate group
 	for _, b := range bg {
 		found := false
 		for ci, c := range cg {
@@ -208,6 +210,7 @@ func Compare(base, cand *Side, opt Options) (*Report, error) {
 				continue
 			}
 			found, usedC[ci] = true, true
+			pairs = append(pairs, [2]int{b.rows[0], c.rows[0]})
 			g := r.pair(b, c, matched, label)
 			if opt.Test == TestPaired {
 				if err := checkPairs(g.Label, base, cand, b, c); err != nil {
@@ -236,15 +239,19 @@ func Compare(base, cand *Side, opt Options) (*Report, error) {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("candidate configuration %s has no match in the base: not compared", l))
 	}
 	if len(r.Differences) == 0 {
-		// Nothing in the parameters tells the inputs apart. For two run folders the resolved
-		// scenarios say what differs; otherwise name the scenarios when they differ (the
-		// difference may also lie outside the files: the code, the dcsim version).
-		if base.Kind == KindRun && cand.Kind == KindRun {
-			diffs, more := scenarioDiff(base.YAML, cand.YAML)
-			r.Differences = diffs
-			if more {
-				r.Warnings = append(r.Warnings, fmt.Sprintf("the two scenarios differ in more than %d keys; only the first %d (sorted) are listed", maxYAMLDiffs, maxYAMLDiffs))
-			}
+		// Nothing in the parameters tells the inputs apart: compare the resolved scenarios of
+		// the first matched pair of runs (a run folder's own, or a sweep run's from its folder),
+		// leaving out the parameters and the seed, which differ by design. A sweep-wide --set
+		// shows up here. Failing that, name the scenarios when they differ (the difference may
+		// also lie outside the files: the code, the dcsim version).
+		g := pairs[0]
+		ya, yb := base.resolvedYAML(g[0]), cand.resolvedYAML(g[1])
+		diffs, more := scenarioDiff(ya, yb, func(k string) bool {
+			return k == "seed" || slices.Contains(base.Params, k) || slices.Contains(cand.Params, k)
+		})
+		r.Differences = diffs
+		if more {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("the two scenarios differ in more than %d keys; only the first %d (sorted) are listed", maxYAMLDiffs, maxYAMLDiffs))
 		}
 		if len(r.Differences) == 0 && base.Scenario != cand.Scenario {
 			r.Differences = append(r.Differences, Difference{Key: "scenario", Base: base.Scenario, Candidate: cand.Scenario})

@@ -432,9 +432,10 @@ func TestScenarioDiff(t *testing.T) {
 			[]Difference{{"cluster.host_groups.0.count", "400", "600"}, {"seed", "1", "2"}}},
 		{"key added", base + "horizon: 2h\n", []Difference{{"horizon", "", "2h"}}},
 		{"not YAML", "{[", nil},
+		{"skipped key", strings.Replace(base, "name: x", "name: y", 1), nil},
 	}
 	for _, c := range cases {
-		got, more := scenarioDiff(base, c.cand)
+		got, more := scenarioDiff(base, c.cand, func(k string) bool { return k == "name" })
 		if !slices.Equal(got, c.want) || more {
 			t.Errorf("%s: %+v (more %v), want %+v", c.name, got, more, c.want)
 		}
@@ -443,7 +444,7 @@ func TestScenarioDiff(t *testing.T) {
 	for i := range 20 {
 		fmt.Fprintf(&many, "k%02d: %d\n", i, i)
 	}
-	if got, more := scenarioDiff("a: 1\n", many.String()); len(got) != maxYAMLDiffs || !more {
+	if got, more := scenarioDiff("a: 1\n", many.String(), nil); len(got) != maxYAMLDiffs || !more {
 		t.Errorf("many differences: %d, more %v", len(got), more)
 	}
 }

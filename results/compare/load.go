@@ -59,6 +59,24 @@ type Value struct {
 	JSON any // the typed value for JSON output: int64, float64, bool, string or nil (null)
 }
 
+// resolvedYAML is the resolved scenario of row i: for a run folder its own dcsim.scenario_yaml,
+// for a sweep that of the run's folder runs/<run_id>/summary.arrow ("" when it cannot be read:
+// a summary copied without its runs).
+func (s *Side) resolvedYAML(i int) string {
+	if s.Kind == KindRun {
+		return s.YAML
+	}
+	id := s.Rows[i].RunID
+	if id == "" || id != filepath.Base(id) || id == "." || id == ".." {
+		return ""
+	}
+	_, meta, err := results.ReadSummary(filepath.Join(filepath.Dir(s.File), "runs", id, "summary.arrow"))
+	if err != nil {
+		return ""
+	}
+	return meta.ScenarioYAML
+}
+
 // identifiers are numeric columns that identify a run rather than measure it.
 var identifiers = map[string]bool{"seed": true, "replicate": true}
 

@@ -14,9 +14,9 @@ const maxYAMLDiffs = 12
 // scenarioDiff lists the keys whose values differ between two resolved scenarios (the
 // dcsim.scenario_yaml metadata of two run folders), as key paths in the --set syntax
 // ("scheduler.placement", "cluster.host_groups.0.count"), sorted, at most maxYAMLDiffs of them
-// (more is ok=false). A key missing on one side has the empty value. Either document failing to
-// parse gives no differences.
-func scenarioDiff(base, cand string) (diffs []Difference, more bool) {
+// (more reports that there were more). A key missing on one side has the empty value. Keys for
+// which skip is true are left out. Either document failing to parse gives no differences.
+func scenarioDiff(base, cand string, skip func(string) bool) (diffs []Difference, more bool) {
 	if base == "" || cand == "" || base == cand {
 		return nil, false
 	}
@@ -38,7 +38,7 @@ func scenarioDiff(base, cand string) (diffs []Difference, more bool) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if fa[k] == fb[k] {
+		if fa[k] == fb[k] || skip != nil && skip(k) {
 			continue
 		}
 		if len(diffs) == maxYAMLDiffs {
