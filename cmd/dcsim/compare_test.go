@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/dcsim/dcsim/results"
 	"github.com/dcsim/dcsim/results/compare/comparetest"
@@ -198,5 +201,88 @@ func TestCompareRealSweeps(t *testing.T) {
 	}
 	if code := run([]string{"compare", base, cand, "--fail-on", "energy_kwh:-0.5%"}, &out, &errb); code != 0 {
 		t.Errorf("welch: exit %d, want 0", code)
+	}
+}
+
+// TestCIWorkflowCommands checks docs/ci/dcsim-compare.yml: it is valid YAML with the two jobs,
+// and every dcsim command in its steps is accepted — the sweeps with --dry-run on the real
+// docs/ci/sweep.yaml, the comparisons on stand-in sweep folders of the same shape (identical
+// sides, so each must exit 0: a typo in a --fail-on metric would exit 2).
+func TestCIWorkflowCommands(t *testing.T) {
+	raw, err := os.ReadFile("../../docs/ci/dcsim-compare.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Name string `yaml:"name"`
+				Run  string `yaml:"run"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(raw, &wf); err != nil {
+		t.Fatal(err)
+	}
+	if len(wf.Jobs["base-vs-pr"].Steps) == 0 || len(wf.Jobs["policies"].Steps) == 0 {
+		t.Fatalf("jobs: %v", wf.Jobs)
+	}
+	sweepFile, err := filepath.Abs("../../docs/ci/sweep.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	var compares, sweeps int
+	for _, job := range []string{"base-vs-pr", "policies"} {
+		for _, st := range wf.Jobs[job].Steps {
+			script := strings.ReplaceAll(st.Run, "\\\n", " ")
+			for _, line := range strings.Split(script, "\n") {
+				f := strings.Fields(line)
+				if len(f) < 2 || !strings.HasPrefix(f[0], `"$RUNNER_TEMP/dcsim`) || f[1] == "build" {
+					continue
+				}
+				var args []string
+				for _, a := range f[1:] {
+					if strings.HasPrefix(a, ">") {
+						break
+					}
+					switch {
+					case strings.HasSuffix(a, "docs/ci/sweep.yaml"):
+						a = sweepFile
+					case strings.HasPrefix(a, "out/"):
+						a = filepath.Join(root, a)
+					}
+					args = append(args, a)
+				}
+				switch args[0] {
+				case "sweep":
+					sweeps++
+					args = append(args, "--dry-run")
+					// Stand-in output of this sweep: 2 sizes × 5 seeds, like docs/ci/sweep.yaml.
+					dir := args[slices.Index(args, "-o")+1]
+					params := []results.ParamColumn{{Name: "cluster.host_groups.0.count", Kind: results.ParamInt}}
+					var runs []comparetest.Run
+					for _, n := range []string{"700", "800"} {
+						runs = append(runs, comparetest.Replicates([]string{n}, "cost_usd", []float64{1, 2, 3, 4, 5},
+							map[string]float64{"jobs_submitted": 100, "p99_wait_s": 3, "mean_wait_s": 1, "energy_kwh": 2})...)
+					}
+					if err := comparetest.WriteSweep(dir, "default", params, runs); err != nil {
+						t.Fatal(err)
+					}
+				case "compare":
+					compares++
+				default:
+					t.Errorf("unexpected dcsim command in step %q: %v", st.Name, args)
+					continue
+				}
+				var out, errb bytes.Buffer
+				if code := run(args, &out, &errb); code != 0 {
+					t.Errorf("step %q: dcsim %v: exit %d:\n%s%s", st.Name, args, code, out.String(), errb.String())
+				}
+			}
+		}
+	}
+	if sweeps != 4 || compares != 3 {
+		t.Errorf("found %d sweep and %d compare commands, want 4 and 3", sweeps, compares)
 	}
 }
