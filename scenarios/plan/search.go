@@ -393,33 +393,98 @@ func total(keys []Key) int {
 	return t
 }
 
+// coarseGrid returns the 3^n points whose coordinates are each key's low end, middle and high
+// end (fewer where a key has fewer than three values), in lexicographic order.
+func coarseGrid(keys []Key) [][]int {
+	pts := [][]int{{}}
+	for _, k := range keys {
+		vals := []int{0}
+		if m := (k.N() - 1) / 2; m > 0 {
+			vals = append(vals, m)
+		}
+		if k.N()-1 > (k.N()-1)/2 {
+			vals = append(vals, k.N()-1)
+		}
+		var next [][]int
+		for _, p := range pts {
+			for _, v := range vals {
+				next = append(next, append(append([]int(nil), p...), v))
+			}
+			if len(next) > MaxPoints/3 {
+				return next // far beyond any budget; the caller falls back to the middle
+			}
+		}
+		pts = next
+	}
+	return pts
+}
+
 // pattern is compass (coordinate pattern) search on the lattice, the generating-set search of
 // T. G. Kolda, R. M. Lewis & V. Torczon ("Optimization by direct search: new perspectives on
 // some classical and modern methods", SIAM Review 45(3), 2003, §3 and Algorithm 3.2), ordered by
-// Deb's feasibility-first rule (better).
+// Deb's feasibility-first rule (better), started from several points.
 //
-// It starts at the middle of the box with a step of a quarter of each key's range (at least one
-// lattice unit). Each iteration polls the 2n points x ± s_i·e_i (clamped to the bounds) as one
-// batch and moves to the best of them if it beats x. When none does, it polls the 2n(n−1)
-// diagonal points x ± s_i·e_i ± s_j·e_j (i < j), which follow a constraint boundary that is not
-// aligned with the axes, where compass moves alone stall (Kolda et al. §8.1); when these fail
-// too, every step is halved (rounded down, at least 1). It ends when no poll at unit steps
-// improves: a local optimum of the lattice in the feasibility-first order. Steps are whole
-// lattice units, so every point is a lattice point and nothing needs rounding; moves strictly
-// improve, so the finite lattice guarantees termination.
+// Search step (Kolda et al. §3.4: any finite set of lattice points may be tried before polling
+// without affecting convergence): when it takes at most half the budget, it evaluates as one
+// batch the coarse grid of every key's low end, middle and high end (3^n points), and runs the
+// local search from each of the best n+1 grid points in turn (a multistart; the evaluations are
+// shared, so a start that leads to a point seen before costs little). Otherwise it starts once,
+// from the middle of the box. Several starts matter on a lattice: exchanging four small hosts for
+// one large host is not a unit move, so a local search among configurations of small hosts may
+// never see the cheaper ones with large hosts; a start from the large-host side does.
+//
+// Local search from x: the steps start at a quarter of each key's range (at least one lattice
+// unit). Each iteration polls the 2n points x ± s_i·e_i (clamped to the bounds) as one batch
+// and moves to the best of them if it beats x. When none does, it polls the 2n(n−1) diagonal
+// points x ± s_i·e_i ± s_j·e_j (i < j), which follow a constraint boundary that is not aligned
+// with the axes, where compass moves alone stall (Kolda et al. §8.1); when these fail too,
+// every step is halved (rounded down, at least 1). It ends when no poll at unit steps improves:
+// a local optimum of the lattice in the feasibility-first order. Steps are whole lattice units,
+// so every point is a lattice point and nothing needs rounding; moves strictly improve, so the
+// finite lattice guarantees termination.
 func (s *searcher) pattern(r *Result) error {
 	n := len(s.p.Keys)
-	x := make([]int, n)
-	step := make([]int, n)
+	mid := make([]int, n)
 	for i, k := range s.p.Keys {
-		x[i] = (k.N() - 1) / 2
-		step[i] = max(1, (k.N()-1)/4)
+		mid[i] = (k.N() - 1) / 2
 	}
-	r.Notes = append(r.Notes, "pattern search ends at a lattice point that no compass or diagonal move of one lattice unit improves:"+
-		" a local optimum, the global one when the objective and constraints are convex-like over the box")
-	idx, err := s.evaluate([][]int{x})
+	grid := coarseGrid(s.p.Keys)
+	if len(grid) > s.p.Budget/2 {
+		r.Notes = append(r.Notes, "pattern search ends at a lattice point that no compass or diagonal move of one lattice unit improves:"+
+			" a local optimum, the global one when the objective and constraints are convex-like over the box (it started from the middle;"+
+			" a budget of twice the 3^n coarse grid also starts it from the best n+1 grid points)")
+		_, err := s.local(mid)
+		return err
+	}
+	r.Notes = append(r.Notes, fmt.Sprintf("pattern search ran from the best %d points of the %d-point coarse grid; each run ends at a lattice point"+
+		" that no compass or diagonal move of one lattice unit improves: a local optimum, the global one when the objective and"+
+		" constraints are convex-like over the box", min(n+1, len(grid)), len(grid)))
+	idx, err := s.evaluate(grid)
 	if err != nil {
 		return err
+	}
+	order := append([]int(nil), idx...)
+	sort.SliceStable(order, func(a, b int) bool { return better(&s.cands[order[a]], &s.cands[order[b]]) })
+	for _, j := range order[:min(n+1, len(order))] {
+		if _, err := s.local(s.cands[j].Point); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// local runs the compass/diagonal local search of pattern from x0 and returns the candidate
+// index it ends at.
+func (s *searcher) local(x0 []int) (int, error) {
+	n := len(s.p.Keys)
+	x := append([]int(nil), x0...)
+	step := make([]int, n)
+	for i, k := range s.p.Keys {
+		step[i] = max(1, (k.N()-1)/4)
+	}
+	idx, err := s.evaluate([][]int{x})
+	if err != nil {
+		return -1, err
 	}
 	cur := idx[0]
 	clamp := func(i, v int) int { return min(max(v, 0), s.p.Keys[i].N()-1) }
@@ -455,7 +520,7 @@ func (s *searcher) pattern(r *Result) error {
 		}
 		moved, err := poll(compass)
 		if err != nil {
-			return err
+			return cur, err
 		}
 		if moved {
 			continue
@@ -473,7 +538,7 @@ func (s *searcher) pattern(r *Result) error {
 			}
 		}
 		if moved, err = poll(diag); err != nil {
-			return err
+			return cur, err
 		}
 		if moved {
 			continue
@@ -486,7 +551,7 @@ func (s *searcher) pattern(r *Result) error {
 			step[i] = max(1, step[i]/2)
 		}
 		if done {
-			return nil
+			return cur, nil
 		}
 	}
 }

@@ -400,3 +400,29 @@ func TestParseMethodDirection(t *testing.T) {
 		t.Error("ParseDirection accepted sideways")
 	}
 }
+
+// TestPatternExchange: hosts of two sizes, the large one four times the small one's capacity
+// for less than four times its price. From small-host configurations, swapping four small hosts
+// for one large one is not a unit move; the coarse grid of the search step finds the large-host
+// basin, and the answer equals the scan's.
+func TestPatternExchange(t *testing.T) {
+	obj := func(x []float64) float64 { return 3000*x[0] + 10000*x[1] }
+	cons := func(x []float64) []float64 { return []float64{2*x[0] + 8*x[1]} }
+	p := Problem{Keys: []Key{mustKey(t, "small=1:12"), mustKey(t, "big=1:6")}, Objective: "capex",
+		Constraints: mustCons(t, "cores>=18"), Budget: 40}
+	r, err := Search(p, (&synthetic{t: t, obj: obj, cons: cons}).eval, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Method, p.Budget = Scan, 100
+	all, err := Search(p, (&synthetic{t: t, obj: obj, cons: cons}).eval, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := chosenValues(r), chosenValues(all); !reflect.DeepEqual(g, w) || !reflect.DeepEqual(w, []float64{1, 2}) {
+		t.Errorf("pattern chose %v, scan %v", g, w)
+	}
+	if len(r.Candidates) > 30 {
+		t.Errorf("%d candidates", len(r.Candidates))
+	}
+}
