@@ -736,6 +736,16 @@ func TestExamplesFiles(t *testing.T) {
 			}
 		}
 	}
+	// docs/notebooks.md has a section for every table.
+	doc, err := os.ReadFile(filepath.Join(root, "docs", "notebooks.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"jobs", "hosts", "summary", "sweep/summary", "services", "links", "storage", "provisioning"} {
+		if !strings.Contains(string(doc), "### `"+table+".arrow`") {
+			t.Errorf("docs/notebooks.md has no section for %s.arrow", table)
+		}
+	}
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Log("python3 not on PATH: the Python syntax check is skipped")
 		return
@@ -745,6 +755,122 @@ func TestExamplesFiles(t *testing.T) {
 		cmd.Stdin = strings.NewReader(src)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("%s does not parse as Python: %v\n%s", name, err, out)
+		}
+	}
+}
+
+// exAllYAML is a scenario that writes all seven tables: services, a leaf-spine network, a
+// storage pool and power-off-idle provisioning around exBaseYAML's cluster and batch jobs.
+const exAllYAML = `name: examples-all
+seed: 1
+horizon: 2h
+cluster:
+  host_groups:
+    - {name: small, count: 8, cpu: 8, memory: 32 GiB}
+network: {topology: leaf-spine, leaves: 2, spines: 1, hosts_per_leaf: 8, host_bandwidth: 10 Gb/s, uplink_bandwidth: 40 Gb/s}
+storage:
+  - {name: hot, capacity: 2 TiB, bandwidth: 1 GB/s}
+services:
+  - name: api
+    replicas: 2
+    cpu: 1
+    memory: 2 GiB
+    service_time: {dist: exponential, mean: 20ms}
+    arrivals: {process: poisson, rate: 20/s}
+    slo_p99: 200ms
+    window: 10m
+workload:
+  synthetic:
+    - name: batch
+      arrivals: {process: poisson, rate: 0.02/s}
+      tasks_per_job: {dist: empirical, values: [1, 2], weights: [70, 30]}
+      cpu_cores: {dist: empirical, values: [1, 2, 4], weights: [40, 30, 30]}
+      memory_gib: {dist: constant, value: 2}
+      runtime_s: {dist: exponential, mean: 600}
+      input_gib: {dist: constant, value: 1}
+      output_gib: {dist: constant, value: 0.5}
+provisioning: {policy: power-off-idle, interval: 10m}
+slo:
+  max_wait: 5m
+output:
+  host_interval: 10m
+`
+
+// exSQLBlocks returns the statements of the ```sql blocks of a Markdown document, in order.
+func exSQLBlocks(doc string) []string {
+	var stmts []string
+	for _, part := range strings.Split(doc, "```sql\n")[1:] {
+		block, _, _ := strings.Cut(part, "```")
+		for _, s := range strings.Split(block, ";\n") {
+			if s = strings.TrimSpace(s); s != "" {
+				stmts = append(stmts, strings.TrimSuffix(s, ";"))
+			}
+		}
+	}
+	return stmts
+}
+
+// TestExamplesDocsSQL runs every DuckDB statement of docs/notebooks.md on a run folder with all
+// seven tables and on a sweep folder, reading the Parquet twins of the .arrow files (DuckDB
+// reads Parquet without an extension; the nanoarrow extension cannot be downloaded here).
+// Every statement must succeed and return rows.
+func TestExamplesDocsSQL(t *testing.T) {
+	interop.Require(t)
+	if _, err := os.Stat(filepath.Join(interop.Dir(), "node_modules", "@duckdb", "node-api", "package.json")); err != nil {
+		if os.Getenv(interop.RequireEnv) == "1" {
+			t.Fatalf("@duckdb/node-api missing: %v", err)
+		}
+		t.Skipf("@duckdb/node-api missing (run `make interop-deps`): %v", err)
+	}
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "notebooks.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	sc, err := scenarios.Parse("examples-all.yaml", []byte(exAllYAML), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runner.Run(sc, runner.Options{OutDir: out, Workers: 1, Format: "both"}); err != nil {
+		t.Fatal(err)
+	}
+	sweepDir := t.TempDir()
+	exBuildSweep(t, sweepDir, "--format", "both")
+	if err := results.WriteParquet(filepath.Join(sweepDir, "summary.arrow"), filepath.Join(sweepDir, "summary.parquet")); err != nil {
+		t.Fatal(err)
+	}
+	var script strings.Builder
+	n := 0
+	for _, s := range exSQLBlocks(string(doc)) {
+		if u := strings.ToUpper(s); strings.HasPrefix(u, "INSTALL ") || strings.HasPrefix(u, "LOAD ") {
+			continue
+		}
+		s = strings.NewReplacer("'out/", "'"+out+"/", "'sweep/", "'"+sweepDir+"/", ".arrow'", ".parquet'").Replace(s)
+		script.WriteString(s + ";\n")
+		n++
+	}
+	if n < 9 {
+		t.Fatalf("docs/notebooks.md has %d SQL statements, want one per table and more", n)
+	}
+	file := filepath.Join(t.TempDir(), "docs.sql")
+	if err := os.WriteFile(file, []byte(script.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d statements", n)
+	stdout, stderr, code := exRunNode(t, "--sql", file)
+	if code != 0 {
+		t.Fatalf("examples.mjs --sql: exit %d: %s", code, stderr)
+	}
+	var res []struct {
+		SQL  string `json:"sql"`
+		Rows int    `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil || len(res) != n {
+		t.Fatalf("examples.mjs --sql: %d results for %d statements (%v)", len(res), n, err)
+	}
+	for _, r := range res {
+		if r.Rows == 0 {
+			t.Errorf("no rows from\n%s", r.SQL)
 		}
 	}
 }

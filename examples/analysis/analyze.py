@@ -94,7 +94,7 @@ def load_sweep(sweep):
 def by_configuration(runs, params):
     """The runs grouped by parameter values, groups in order of first appearance."""
     keys = params or [pd.Series(0, index=runs.index, name="all")]  # a sweep of seeds only
-    return runs.groupby(keys, sort=False, dropna=False)
+    return runs.groupby(keys if len(keys) > 1 else keys[0], sort=False, dropna=False)
 
 
 def group_stats(runs, params):
@@ -182,7 +182,7 @@ def plot(out, runs, params, groups, series, queue, jobs):
     fig.savefig(os.path.join(out, "utilization.png"), dpi=120, bbox_inches="tight")
 
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))
-    a.plot(queue["time_s"] / 3600, queue["queued"], marker=".")  # counts at instants
+    a.plot(queue["time_s"] / 3600, queue["queued"])  # counts at instants
     a.set(xlabel="simulated time (h)", ylabel="jobs waiting", title="queue length")
     b.hist(jobs["wait_s"].dropna(), bins=50)
     b.set(xlabel="wait (s)", ylabel="jobs", title="wait-time distribution", yscale="log")

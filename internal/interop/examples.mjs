@@ -5,11 +5,15 @@
 // compares every number with the same aggregation computed in Go.
 //
 //   node internal/interop/examples.mjs SWEEP_DIR [RUN_ID]
+//   node internal/interop/examples.mjs --sql FILE
 //
 // SWEEP_DIR holds summary.arrow (dcsim.table = sweep_summary) and runs/<run_id>/ (with .arrow or,
 // from `dcsim sweep --format parquet`, .parquet tables). RUN_ID picks
 // the run whose time series are computed (default: the first row of summary.arrow). Exit status:
-// 0 on success, 2 on bad input (not a sweep folder, a column or file missing), 1 otherwise.
+// 0 on success, 2 on bad input (not a sweep folder, a column or file missing; a failing SQL
+// statement), 1 otherwise. --sql runs each statement of FILE (statements end with ";" at the end
+// of a line) with DuckDB (@duckdb/node-api) and prints [{sql, rows}]: the test of the DuckDB
+// snippets in docs/notebooks.md.
 // Output: JSON on stdout. The steps, numbered as in analyze.py:
 //
 //  1. summary.arrow → the parameter columns from the schema metadata dcsim.params (a JSON array).
@@ -182,13 +186,33 @@ function analyze(dir, runArg) {
   };
 }
 
-const [dir, runArg, ...rest] = process.argv.slice(2);
-if (!dir || rest.length > 0) {
-  process.stderr.write("usage: node examples.mjs SWEEP_DIR [RUN_ID]\n");
+async function runSQL(file) {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const conn = await (await DuckDBInstance.create(":memory:")).connect();
+  const out = [];
+  const statements = readIPC(file).toString("utf8").split(/;[ \t]*\n/).map((s) => s.trim()).filter((s) => s !== "");
+  for (const [i, sql] of statements.entries()) {
+    let rows;
+    try {
+      rows = (await conn.runAndReadAll(sql)).getRowObjects().length;
+    } catch (e) {
+      throw new InputError(`${file}: statement ${i + 1}: ${e.message}\n${sql}`);
+    }
+    out.push({ sql, rows });
+  }
+  return out;
+}
+
+const args = process.argv.slice(2);
+const sqlMode = args[0] === "--sql";
+const [dir, runArg, ...rest] = sqlMode ? args.slice(1) : args;
+if (!dir || rest.length > 0 || (sqlMode && runArg !== undefined)) {
+  process.stderr.write("usage: node examples.mjs SWEEP_DIR [RUN_ID]\n       node examples.mjs --sql FILE\n");
   process.exit(2);
 }
 try {
-  process.stdout.write(JSON.stringify(analyze(dir, runArg), null, 1) + "\n");
+  const result = sqlMode ? await runSQL(dir) : analyze(dir, runArg);
+  process.stdout.write(JSON.stringify(result, null, 1) + "\n");
 } catch (e) {
   if (e instanceof InputError) {
     process.stderr.write(`examples.mjs: ${e.message}\n`);
