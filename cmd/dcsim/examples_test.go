@@ -9,6 +9,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -205,7 +206,7 @@ func exQueue(submit, start []float64, status []string, dt float64, k int) []int6
 	return q
 }
 
-// exColumn returns a column of tbl as float64s (nulls as NaN), strings or generic JSON values.
+// exFloats returns a numeric column of tbl as float64s (nulls as NaN).
 func exFloats(t *testing.T, tbl arrow.Table, name string) []float64 {
 	t.Helper()
 	var out []float64
@@ -230,6 +231,7 @@ func exFloats(t *testing.T, tbl arrow.Table, name string) []float64 {
 	return out
 }
 
+// exStrings returns a utf8 column of tbl.
 func exStrings(t *testing.T, tbl arrow.Table, name string) []string {
 	t.Helper()
 	var out []string
@@ -379,7 +381,7 @@ func exAnalyze(t *testing.T, dir, runID string) exResult {
 	for i := range res.HostsSeries {
 		res.HostsSeries[i].MeanCPUUtilization /= float64(res.HostsSeries[i].Hosts)
 	}
-	slices.SortFunc(res.HostsSeries, func(a, b exInterval) int { return cmpFloat(a.TimeS, b.TimeS) })
+	slices.SortFunc(res.HostsSeries, func(a, b exInterval) int { return cmp.Compare(a.TimeS, b.TimeS) })
 
 	// Step 5.
 	jobs := exRead(t, filepath.Join(dir, "runs", runID, "jobs.arrow"))
@@ -403,16 +405,6 @@ func exAnalyze(t *testing.T, dir, runID string) exResult {
 		res.Queue = append(res.Queue, exQueued{TimeS: float64(i+1) * res.IntervalS, Queued: n})
 	}
 	return res
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // exClose reports whether a and b agree to 1e-9 relative (1e-12 absolute near 0): the readers
