@@ -97,6 +97,9 @@ func cmdPlan(args []string, stdout, stderr io.Writer) error {
 	interruptPlan(dir, stderr)
 	start := time.Now()
 	printer := &pathPrinter{w: stdout, q: q, quiet: *quiet}
+	for _, w := range q.warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
 	printer.header()
 	res, err := plan.Search(q.problem, ev.eval, printer.candidate)
 	if err != nil {
@@ -117,6 +120,7 @@ type planQuestion struct {
 	objIdx    int   // index of the minimized metric in metrics
 	consIdx   []int // index of each constraint's metric
 	problem   plan.Problem
+	warnings  []string // about the question itself
 }
 
 func (q *planQuestion) seedOf(k int) uint64 { return q.root + uint64(k) }
@@ -175,6 +179,9 @@ func parsePlanFlags(scenario string, varies []string, minimize string, subjectTo
 			return nil, err
 		}
 		cons, q.consIdx = append(cons, c), append(q.consIdx, i)
+		if aggregate == "max" && !c.Op.Upper() {
+			q.warnings = append(q.warnings, fmt.Sprintf("--aggregate max with --subject-to %q: the largest value over the seeds is the optimistic one for a lower bound", s))
+		}
 	}
 	if seeds < 1 {
 		return nil, usageError{fmt.Sprintf("--seeds %d: want at least 1", seeds)}
@@ -645,7 +652,7 @@ func finishPlan(stdout, stderr io.Writer, q *planQuestion, ev *planEval, res *pl
 		return err
 	}
 	pj := planJSON{Version: version.Version, Question: qj, Stop: res.Stop, Candidates: len(res.Candidates),
-		Runs: len(res.Candidates) * q.seeds, Notes: append([]string{}, res.Notes...), Warnings: append([]string{}, res.Warnings...)}
+		Runs: len(res.Candidates) * q.seeds, Notes: append([]string{}, res.Notes...), Warnings: append(append([]string{}, q.warnings...), res.Warnings...)}
 	if res.Chosen >= 0 {
 		pj.Answer = q.answerJSON(&res.Candidates[res.Chosen])
 	} else if res.Closest >= 0 {

@@ -100,7 +100,7 @@ func (c Constraint) Holds(v float64) bool {
 // the smallest positive float for a strict bound met with equality. Dividing by the bound puts
 // constraints on metrics of different scales (a rate of 0.001, a wait of 60 s) on one scale,
 // the normalisation K. Deb recommends for feasibility rules ("An efficient constraint handling
-// method for genetic algorithms", Comput. Methods Appl. Mech. Engrg. 186, 2000, §3.2).
+// method for genetic algorithms", Comput. Methods Appl. Mech. Engrg. 186, 2000).
 func (c Constraint) Violation(v float64) float64 {
 	if math.IsNaN(v) {
 		return math.Inf(1)

@@ -250,7 +250,7 @@ func objective(c *Candidate) float64 {
 	return c.Objective
 }
 
-// better is the feasibility-first order of K. Deb (2000, §3.1: "An efficient constraint
+// better is the feasibility-first order of K. Deb (2000: "An efficient constraint
 // handling method for genetic algorithms", Comput. Methods Appl. Mech. Engrg. 186): a feasible
 // candidate beats an infeasible one; of two feasible ones, the smaller objective wins; of two
 // infeasible ones, the smaller total normalised violation wins (then the smaller objective).
@@ -421,10 +421,10 @@ func coarseGrid(keys []Key) [][]int {
 
 // pattern is compass (coordinate pattern) search on the lattice, the generating-set search of
 // T. G. Kolda, R. M. Lewis & V. Torczon ("Optimization by direct search: new perspectives on
-// some classical and modern methods", SIAM Review 45(3), 2003, §3 and Algorithm 3.2), ordered by
+// some classical and modern methods", SIAM Review 45(3), 2003), ordered by
 // Deb's feasibility-first rule (better), started from several points.
 //
-// Search step (Kolda et al. §3.4: any finite set of lattice points may be tried before polling
+// Search step (in generating-set search any finite set of lattice points may be tried before polling
 // without affecting convergence): when it takes at most half the budget, it evaluates as one
 // batch the coarse grid of every key's low end, middle and high end (3^n points), and runs the
 // local search from each of the best n+1 grid points in turn (a multistart; the evaluations are
@@ -437,7 +437,8 @@ func coarseGrid(keys []Key) [][]int {
 // unit). Each iteration polls the 2n points x ± s_i·e_i (clamped to the bounds) as one batch
 // and moves to the best of them if it beats x. When none does, it polls the 2n(n−1) diagonal
 // points x ± s_i·e_i ± s_j·e_j (i < j), which follow a constraint boundary that is not aligned
-// with the axes, where compass moves alone stall (Kolda et al. §8.1); when these fail too,
+// with the axes, where compass moves alone stall (Kolda et al. discuss this failure of
+// compass search at constraint boundaries); when these fail too,
 // every step is halved (rounded down, at least 1). It ends when no poll at unit steps improves:
 // a local optimum of the lattice in the feasibility-first order. Steps are whole lattice units,
 // so every point is a lattice point and nothing needs rounding; moves strictly improve, so the
