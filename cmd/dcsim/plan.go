@@ -423,8 +423,8 @@ func (p *pathPrinter) header() {
 		}
 		cons = "subject to " + strings.Join(cs, ", ")
 	}
-	fmt.Fprintf(p.w, "plan %s: minimize %s %s over %s; %d seeds from %d (%s), budget %d candidates\n",
-		q.base.Name, q.problem.Objective, cons, strings.Join(ks, ", "), q.seeds, q.root, q.aggregate, q.problem.Budget)
+	fmt.Fprintf(p.w, "plan %s: minimize %s %s over %s; %s from %d (%s), budget %d candidates\n",
+		q.base.Name, q.problem.Objective, cons, strings.Join(ks, ", "), nSeeds(q.seeds), q.root, q.aggregate, q.problem.Budget)
 	if p.quiet {
 		return
 	}
@@ -456,6 +456,13 @@ func (p *pathPrinter) row(cells []string) {
 		fmt.Fprintf(&b, "%*s", p.widths[i], c)
 	}
 	fmt.Fprintln(p.w, strings.TrimRight(b.String(), " "))
+}
+
+func nSeeds(n int) string {
+	if n == 1 {
+		return "1 seed"
+	}
+	return strconv.Itoa(n) + " seeds"
 }
 
 func fmtMetric(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
@@ -689,7 +696,7 @@ func finishPlan(stdout, stderr io.Writer, q *planQuestion, ev *planEval, res *pl
 	show := func(label string, a *planAnswerJSON) {
 		fmt.Fprintf(stdout, "%s: candidate %d (%s): %s\n", label, a.Candidate, a.CandidateID, strings.Join(a.Set, " "))
 		unit := q.metrics[q.objIdx].Unit
-		fmt.Fprintf(stdout, "  %s = %s %s (%s over %d seeds)\n", q.problem.Objective, fmtMetric(float64(a.Objective)), unit, q.aggregate, q.seeds)
+		fmt.Fprintf(stdout, "  %s = %s %s (%s over %s)\n", q.problem.Objective, fmtMetric(float64(a.Objective)), unit, q.aggregate, nSeeds(q.seeds))
 		for _, c := range a.Constraints {
 			mark := "✓"
 			if !c.Holds {
