@@ -328,7 +328,6 @@ func buildSweep(dir string, sum *sumTable, opt Options) (*page, error) {
 	} else if !contains(params, gk) {
 		return nil, inputErr("report: --group-by %q: not a parameter of this sweep (parameters: %s)", gk, strings.Join(params, ", "))
 	}
-	sv.GroupBy = gk
 	ids := sum.col("run_id").Text
 	var groupOf []int
 	var groups []string
@@ -348,6 +347,7 @@ func buildSweep(dir string, sum *sumTable, opt Options) (*page, error) {
 		groupOf = make([]int, sum.Rows)
 		gk = "sweep"
 	}
+	sv.GroupBy = gk
 	// Scatter and Pareto front.
 	cost, slo := sum.col("cost_usd").Num, sum.col("slo_violation_rate").Num
 	xs := make([]float64, sum.Rows)

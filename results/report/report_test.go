@@ -427,3 +427,27 @@ func TestEmptySweep(t *testing.T) {
 		t.Error("run count missing")
 	}
 }
+
+// TestSweepWithoutParams: a sweep of seeds only has one box per metric.
+func TestSweepWithoutParams(t *testing.T) {
+	run, _ := fixtures(t)
+	d := t.TempDir()
+	sum, _, err := results.ReadSummary(filepath.Join(run, "summary.arrow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := []results.SweepRow{{RunID: "ra", Summary: sum}, {RunID: "rb", Replicate: 1, Summary: sum}}
+	if err := results.WriteSweepSummary(filepath.Join(d, "summary.arrow"), results.Meta{Scenario: "x"}, nil, rows); err != nil {
+		t.Fatal(err)
+	}
+	html := render(t, d, Options{})
+	if !strings.Contains(html, "Over seeds, by <code>sweep</code>") || !strings.Contains(html, ">all runs</text>") {
+		t.Error("no single group for a sweep without parameters")
+	}
+	if got := strings.Join(chartIDs(html), ","); got != "tradeoff,box-cost_usd,box-slo_violation_rate,box-mean_wait_s,box-cpu_utilization" {
+		t.Errorf("charts %s", got)
+	}
+	if err := Render(d, Options{GroupBy: "x"}, &bytes.Buffer{}); !errors.Is(err, ErrInput) {
+		t.Errorf("--group-by without parameters: %v", err)
+	}
+}
