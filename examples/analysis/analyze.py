@@ -83,7 +83,9 @@ def load_sweep(sweep):
     try:
         params = json.loads(md[b"dcsim.params"])
     except (KeyError, ValueError):
-        fail(f"{path}: schema metadata dcsim.params is not a JSON array")
+        params = None
+    if not isinstance(params, list) or not all(isinstance(p, str) for p in params):
+        fail(f"{path}: schema metadata dcsim.params is not a JSON array of column names")
     runs = table.to_pandas()
     require(runs, path, ["run_id", "replicate", *params, *METRICS])
     if runs.empty:
