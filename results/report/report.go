@@ -103,7 +103,12 @@ type sweepView struct {
 	Rows             []tableRow
 	YAML             string
 	Notes            []string
+	TableNote        string
 }
+
+// maxTableRows bounds the rows of the runs table (Pareto-front runs and the selected run are
+// always listed), so that a sweep of many thousand runs still gives a page a browser opens.
+const maxTableRows = 2000
 
 func build(dir string, opt Options) (*page, error) {
 	st, err := os.Stat(dir)
@@ -407,12 +412,20 @@ func buildSweep(dir string, sum *sumTable, opt Options) (*page, error) {
 		return nil, inputErr("report: --run %q: no such run in %s", sel, sp)
 	}
 	sv.Selected = sel
+	hidden := 0
 	for i := 0; i < sum.Rows; i++ {
+		if i >= maxTableRows && !onFront[i] && ids[i] != sel {
+			hidden++
+			continue
+		}
 		r := tableRow{Pareto: onFront[i], Selected: ids[i] == sel}
 		for _, name := range cols {
 			r.Cells = append(r.Cells, sum.col(name).Text[i])
 		}
 		sv.Rows = append(sv.Rows, r)
+	}
+	if hidden > 0 {
+		sv.TableNote = fmt.Sprintf("The table lists the first %d runs, the Pareto front and the selected run; %d more runs are in summary.arrow.", maxTableRows, hidden)
 	}
 	p := &page{Title: "dcsim sweep report: " + sv.Name, Version: sum.Meta[results.MetaKeyVersion], Sweep: sv}
 	if sel != "" {

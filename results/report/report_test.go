@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -449,5 +450,29 @@ func TestSweepWithoutParams(t *testing.T) {
 	}
 	if err := Render(d, Options{GroupBy: "x"}, &bytes.Buffer{}); !errors.Is(err, ErrInput) {
 		t.Errorf("--group-by without parameters: %v", err)
+	}
+}
+
+// TestLargeSweepTable: beyond maxTableRows the table keeps the Pareto front and the selected
+// run, and says how many rows it left out.
+func TestLargeSweepTable(t *testing.T) {
+	d := t.TempDir()
+	n := maxTableRows + 10
+	rows := make([]results.SweepRow, n)
+	for i := range rows {
+		rows[i] = results.SweepRow{RunID: fmt.Sprintf("r%012d", i), Summary: results.Summary{CostUSD: float64(3*n - i), GPUUtilization: -1, ForecastMAPE: -1}}
+	}
+	if err := results.WriteSweepSummary(filepath.Join(d, "summary.arrow"), results.Meta{Scenario: "x"}, nil, rows); err != nil {
+		t.Fatal(err)
+	}
+	sel := rows[maxTableRows+3].RunID
+	html := render(t, d, Options{Run: sel})
+	for _, want := range []string{rows[n-1].RunID + "</td>", sel + "</td>", "8 more runs are in summary.arrow"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("no %q", want)
+		}
+	}
+	if strings.Contains(html, rows[maxTableRows].RunID+"</td>") {
+		t.Error("row beyond the limit listed")
 	}
 }
