@@ -158,6 +158,65 @@ func readBatches(r readAtSeeker, size int64, use func(*arrow.Schema, []arrow.Rec
 	return use(schema, recs)
 }
 
+// ScanTable verifies the Arrow IPC file at path as ReadTable does, then hands its record
+// batches to fn one at a time, each released after fn returns, so memory is one batch rather
+// than the whole file. fn is called once with a nil batch for a file with no batches, so that it
+// always sees the schema. Corrupt input gives an error, never a crash.
+func ScanTable(path string, fn func(schema *arrow.Schema, rec arrow.RecordBatch) error) (err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	defer f.Close()
+	size, err := fileSize(f)
+	if err != nil {
+		return fmt.Errorf("results: %s: %w", path, err)
+	}
+	var cur arrow.RecordBatch
+	defer func() {
+		if cur != nil {
+			cur.Release()
+		}
+		if p := recover(); p != nil {
+			err = fmt.Errorf("results: %s: corrupt Arrow file: %v", path, p)
+		}
+	}()
+	if err := verifyIPCFile(f, size); err != nil {
+		return fmt.Errorf("results: %s: not a valid Arrow IPC file: %w", path, err)
+	}
+	alloc := &cappedAllocator{mem: memory.DefaultAllocator, limit: 4*size + 1<<16}
+	fr, err := ipc.NewFileReader(f, ipc.WithAllocator(alloc))
+	if err != nil {
+		return fmt.Errorf("results: %s: not an Arrow IPC file: %w", path, err)
+	}
+	defer fr.Close()
+	schema := fr.Schema()
+	if fr.NumRecords() == 0 {
+		return fn(schema, nil)
+	}
+	for i := 0; i < fr.NumRecords(); i++ {
+		rec, err := fr.RecordBatchAt(i)
+		if err != nil {
+			return fmt.Errorf("results: %s: record batch %d: %w", path, i, err)
+		}
+		cur = rec
+		if !rec.Schema().Equal(schema) {
+			return fmt.Errorf("results: %s: record batch %d: schema differs from the file's", path, i)
+		}
+		for j, c := range rec.Columns() {
+			if int64(c.Len()) != rec.NumRows() {
+				return fmt.Errorf("results: %s: record batch %d: column %d has %d rows, batch has %d", path, i, j, c.Len(), rec.NumRows())
+			}
+		}
+		if err := fn(schema, rec); err != nil {
+			return err
+		}
+		cur = nil
+		rec.Release()
+	}
+	return nil
+}
+
 var errAllocLimit = errors.New("allocation exceeds the limit for this file")
 
 // cappedAllocator fails (by panicking, which readBatches recovers) when the reader asks for

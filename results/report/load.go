@@ -32,49 +32,53 @@ func inputErr(format string, args ...any) error {
 // tableMeta is a file's schema metadata.
 type tableMeta map[string]string
 
-// eachBatch reads the Arrow IPC file at path (verified by results.ReadTable) and hands its
+// eachBatch streams the Arrow IPC file at path (verified by results.ScanTable) and hands its
 // record batches to fn in file order, with the index of each batch's first row. want, if not
-// empty, is the dcsim.table the file must hold.
-//
-// Memory: the file is held in memory while it is scanned (about its size on disk), plus what
-// fn keeps. TODO(results): stream batch by batch once results exports a verified streaming
-// reader.
+// empty, is the dcsim.table the file must hold. Memory: one record batch, plus what fn keeps.
 func eachBatch(path, want string, fn func(rec arrow.RecordBatch, first int64) error) (tableMeta, error) {
 	return eachBatchSchema(path, want, nil, fn)
 }
 
+// fnError marks an error returned by a caller's function, passed through unwrapped.
+type fnError struct{ err error }
+
+func (e fnError) Error() string { return e.err.Error() }
+
 // eachBatchSchema is eachBatch that also hands the file's schema to schema (if not nil) before
 // the first batch, also when there is none.
 func eachBatchSchema(path, want string, schema func(*arrow.Schema), fn func(rec arrow.RecordBatch, first int64) error) (tableMeta, error) {
-	tbl, err := results.ReadTable(path)
+	var md tableMeta
+	first := int64(0)
+	err := results.ScanTable(path, func(s *arrow.Schema, rec arrow.RecordBatch) error {
+		if md == nil {
+			md = tableMeta(s.Metadata().ToMap())
+			if want != "" {
+				if got, ok := md[results.MetaKeyTable]; ok && got != want {
+					return fnError{inputErr("%s: holds the %q table, want %q", path, got, want)}
+				}
+			}
+			if schema != nil {
+				schema(s)
+			}
+		}
+		if rec == nil {
+			return nil
+		}
+		if err := fn(rec, first); err != nil {
+			return fnError{err}
+		}
+		first += rec.NumRows()
+		return nil
+	})
 	if err != nil {
+		var fe fnError
+		if errors.As(err, &fe) {
+			return nil, fe.err
+		}
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, inputErr("%s: no such file", path)
 		}
 		return nil, inputErr("%v", err)
-	}
-	defer tbl.Release()
-	md := tableMeta(tbl.Schema().Metadata().ToMap())
-	if want != "" {
-		if got, ok := md[results.MetaKeyTable]; ok && got != want {
-			return nil, inputErr("%s: holds the %q table, want %q", path, got, want)
-		}
-	}
-	if schema != nil {
-		schema(tbl.Schema())
-	}
-	tr := array.NewTableReader(tbl, results.BatchRows)
-	defer tr.Release()
-	first := int64(0)
-	for tr.Next() {
-		rec := tr.RecordBatch()
-		if err := fn(rec, first); err != nil {
-			return nil, err
-		}
-		first += rec.NumRows()
-	}
-	if err := tr.Err(); err != nil {
-		return nil, inputErr("%s: %v", path, err)
 	}
 	return md, nil
 }
