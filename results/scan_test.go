@@ -27,7 +27,7 @@ func TestScanTable(t *testing.T) {
 			if !s.Equal(tbl.Schema()) {
 				t.Error("schema differs")
 			}
-			if rec == nil {
+			if rec == nil || rec.NumRows() == 0 { // the writer's one empty batch of an empty file
 				return nil
 			}
 			if !want.Next() || !array.RecordEqual(rec, want.RecordBatch()) {
