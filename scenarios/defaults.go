@@ -30,6 +30,9 @@ const (
 	DefaultPlacement                = "best-fit"
 	DefaultMaxRetries               = 3
 	DefaultMaxWait                  = units.Hour
+	// DefaultExternalTimeout bounds the wait for an external policy's reply: long enough for an
+	// interpreter to start and for a slow decision, short enough that a hung policy is noticed.
+	DefaultExternalTimeout = 10 * units.Second
 	// DefaultPUE is a reasonably efficient modern facility; the Uptime Institute's Global Data
 	// Center Survey reports an industry average of about 1.55–1.6 for 2019–2023.
 	DefaultPUE = 1.4
@@ -254,6 +257,9 @@ func (s *Scenario) ApplyDefaults() {
 	}
 	if unset("scheduler.max_retries", s.Scheduler.MaxRetries == 0) {
 		s.Scheduler.MaxRetries = DefaultMaxRetries
+	}
+	if x := s.Scheduler.External; x != nil && unset("scheduler.external.timeout", x.Timeout == 0) {
+		x.Timeout = DefaultExternalTimeout
 	}
 	if unset("slo.max_wait", s.SLO.MaxWait == 0) {
 		s.SLO.MaxWait = DefaultMaxWait

@@ -220,6 +220,30 @@ type Scheduler struct {
 	// CPUOvercommit lets placement allocate up to this many times each host's CPU (default 1:
 	// none). Tasks on an over-committed host run slower: see docs/scenarios.md.
 	CPUOvercommit float64 `yaml:"cpu_overcommit"`
+	// External makes a separate program the scheduler, spoken to over the JSON-lines protocol
+	// of docs/external-policies.md; queue and placement are then not used. Running it needs
+	// `dcsim run --allow-exec`.
+	External *External `yaml:"external"`
+}
+
+// External is an external scheduling policy: a program that reads the simulator's messages on
+// its standard input and writes its decisions to its standard output.
+type External struct {
+	// Command is the program and its arguments. It runs in the folder of the scenario file
+	// (the current directory for built-ins), so relative paths in it are relative to that
+	// folder, as trace paths are; a program name without "/" is looked up in PATH.
+	Command []string `yaml:"command"`
+	// Timeout is the longest the simulator waits for one reply, wall-clock (default 10s).
+	Timeout units.Duration `yaml:"timeout"`
+}
+
+// Dir is the folder relative paths of the scenario resolve against: the scenario file's folder
+// when it was loaded from a file (Load, Resolve), else "" (the current directory).
+func (s *Scenario) Dir() string {
+	if s.src == nil {
+		return ""
+	}
+	return s.src.dir
 }
 
 // SLO sets the service-level objectives that jobs are scored against.

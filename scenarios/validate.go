@@ -161,6 +161,9 @@ func (s *Scenario) Validate() error {
 	if s.Scheduler.MaxRetries < 0 {
 		c.errf("scheduler.max_retries", "must be >= 0, got %d", s.Scheduler.MaxRetries)
 	}
+	if x := s.Scheduler.External; x != nil {
+		c.external(*x)
+	}
 	groups := map[string]string{}
 	for i, g := range cl.HostGroups {
 		p := fmt.Sprintf("cluster.host_groups[%d]", i)
@@ -274,6 +277,31 @@ func (s *Scenario) Validate() error {
 		c.fleet(*s.Fleet)
 	}
 	return joinErrs(c.errs)
+}
+
+// external checks scheduler.external. Whether the program may run at all is the caller's
+// decision (dcsim run --allow-exec), not the scenario's.
+func (c *checker) external(x External) {
+	switch {
+	case len(x.Command) == 0:
+		c.errf("scheduler.external.command", "required: the program and its arguments, e.g. [python3, sjf.py]")
+	case x.Command[0] == "":
+		c.errf("scheduler.external.command[0]", "the program name must not be empty")
+	}
+	for i, a := range x.Command {
+		if strings.IndexByte(a, 0) >= 0 {
+			c.errf(fmt.Sprintf("scheduler.external.command[%d]", i), "must not contain a NUL byte")
+		}
+	}
+	if x.Timeout <= 0 {
+		c.errf("scheduler.external.timeout", "must be > 0, got %s", x.Timeout)
+	}
+	if c.s.Fleet != nil {
+		c.errf("scheduler.external", "an external policy runs in a single cluster; not with fleet")
+	}
+	if p := c.s.Scheduler.Preemption; p != "none" && p != "" {
+		c.errf("scheduler.preemption", "must be none with scheduler.external (the policy decides every start), got %q", p)
+	}
 }
 
 // fleet checks the fleet section. Each cell is a copy of cluster with the scheduler, so

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/dcsim/dcsim/models/failure"
 	"github.com/dcsim/dcsim/models/network"
@@ -41,6 +42,9 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 		CPUOvercommit: sc.Scheduler.CPUOvercommit,
 		RackFailures:  failureDists(sc.Cluster.RackFailures),
 		HostInterval:  sim.Time(sc.Output.HostInterval),
+	}
+	if x := sc.Scheduler.External; x != nil {
+		cfg.External = &ExternalConfig{Command: slices.Clone(x.Command), Dir: sc.Dir(), Timeout: time.Duration(x.Timeout) * time.Microsecond}
 	}
 	if f := sc.Fleet; f != nil {
 		cfg.Fleet = &FleetConfig{Cells: f.Cells, Router: f.Router, Delay: sim.Time(f.DispatchDelay),

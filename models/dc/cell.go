@@ -256,6 +256,7 @@ type cell struct {
 	svcEvents     []svcEvent       // replicas placed and killed, in time order
 	net           *netState        // nil without network and storage
 	bf            *policy.Backfill // backfilling queue, nil otherwise
+	ext           *extPolicy       // external policy process (scheduler.external), nil otherwise
 	prov          *provisioner     // nil for static provisioning
 	provSink      ProvisionSink
 	queuedCPU     int64             // CPU of the waiting tasks, millicores
@@ -282,11 +283,16 @@ func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
 		c.eng.SetHorizon(s.cfg.Horizon)
 	}
 	var err error
-	if c.queue, err = policy.NewQueue(s.cfg.Queue); err != nil {
-		return nil, err
-	}
-	if c.placer, err = policy.NewPlacer(s.cfg.Placement); err != nil {
-		return nil, err
+	if s.cfg.External != nil { // the process decides: it stands in for the queue and the placer
+		c.ext = newExtPolicy(s.cfg.External)
+		c.queue, c.placer = c.ext, c.ext
+	} else {
+		if c.queue, err = policy.NewQueue(s.cfg.Queue); err != nil {
+			return nil, err
+		}
+		if c.placer, err = policy.NewPlacer(s.cfg.Placement); err != nil {
+			return nil, err
+		}
 	}
 	perRack := max(s.cfg.HostsPerRack, 1)
 	for gi, g := range s.cfg.Groups {
@@ -603,6 +609,10 @@ func (c *cell) enqueueStage(ji, si int32, now sim.Time) {
 func (c *cell) schedule() {
 	if c.bf != nil {
 		c.scheduleBackfill(c.bf)
+		return
+	}
+	if c.ext != nil {
+		c.scheduleExternal()
 		return
 	}
 	for {

@@ -137,6 +137,9 @@ type Config struct {
 	Preemption string
 	// Provision is the provisioning policy (nil: static).
 	Provision *ProvisionConfig
+	// External makes a separate process the scheduler instead of Queue and Placement (nil:
+	// none); New refuses it unless Options.AllowExec.
+	External *ExternalConfig
 }
 
 // FleetConfig replicates the cluster into Cells cells behind a router.
@@ -186,6 +189,11 @@ type Sim struct {
 
 // New builds a simulation from cfg. Errors are configuration errors.
 func New(cfg Config, opt Options) (*Sim, error) {
+	if cfg.External != nil {
+		if err := checkExternal(&cfg, &opt); err != nil {
+			return nil, err
+		}
+	}
 	s := &Sim{cfg: cfg, opt: opt, groups: cfg.Groups}
 	nhosts := 0
 	for _, g := range cfg.Groups {
@@ -292,6 +300,12 @@ func New(cfg Config, opt Options) (*Sim, error) {
 				c.eng.Schedule(t, evArrival, int32(i), 0)
 			}
 		}
+		if c.ext != nil {
+			if err := s.startExternal(c); err != nil {
+				s.Close()
+				return nil, err
+			}
+		}
 		return s, nil
 	}
 	// Fleet: partition 0 is the router, partition i+1 cell i. Rows are buffered per partition
@@ -393,6 +407,11 @@ func (s *Sim) Run() (*Result, error) {
 	c.finish(eng.Now())
 	if c.err != nil {
 		return nil, c.err
+	}
+	if c.ext != nil {
+		if err := c.endExternal(); err != nil {
+			return nil, err
+		}
 	}
 	r := s.result(nil)
 	if len(s.cfg.Services) > 0 {
