@@ -117,13 +117,7 @@ func convertParquet(r readAtSeeker, size int64, w interface{ Write([]byte) (int,
 	}
 	defer fr.Close()
 	schema := fr.Schema()
-	props := parquet.NewWriterProperties(
-		parquet.WithCompression(parquetCompression),
-		parquet.WithCreatedBy(ParquetCreatedBy),
-		parquet.WithMaxRowGroupLength(ParquetRowGroupRows),
-		parquet.WithAllocator(memory.DefaultAllocator),
-	)
-	pw, err := pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	pw, err := pqarrow.NewFileWriter(schema, w, parquetProps(schema), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		return fmt.Errorf("parquet schema: %w", err)
 	}
@@ -159,6 +153,33 @@ func convertParquet(r readAtSeeker, size int64, w interface{ Write([]byte) (int,
 		return fmt.Errorf("parquet: %w", err)
 	}
 	return nil
+}
+
+// parquetProps are the Parquet writer properties for schema. Encodings, chosen by measurement
+// on a 1M-job jobs.arrow (docs/parquet.md): float64 columns use BYTE_STREAM_SPLIT (the bytes
+// of each value split into streams that zstd compresses well) and int64 columns
+// DELTA_BINARY_PACKED, both without a dictionary: these columns are mostly distinct (times, ids),
+// where a dictionary is wasted work (hashing was a third of the conversion time) and a larger
+// file once the writer falls back. Strings, int32 and booleans keep dictionary/RLE encoding.
+// 1M jobs: 57.0 MB and 2.2 s with the defaults, 39.3 MB and 1.1 s with these.
+func parquetProps(schema *arrow.Schema) *parquet.WriterProperties {
+	opts := []parquet.WriterProperty{
+		parquet.WithCompression(parquetCompression),
+		parquet.WithCreatedBy(ParquetCreatedBy),
+		parquet.WithMaxRowGroupLength(ParquetRowGroupRows),
+		parquet.WithAllocator(memory.DefaultAllocator),
+	}
+	for _, f := range schema.Fields() {
+		switch f.Type.ID() {
+		case arrow.FLOAT64, arrow.FLOAT32:
+			opts = append(opts, parquet.WithDictionaryFor(f.Name, false),
+				parquet.WithEncodingFor(f.Name, parquet.Encodings.ByteStreamSplit))
+		case arrow.INT64:
+			opts = append(opts, parquet.WithDictionaryFor(f.Name, false),
+				parquet.WithEncodingFor(f.Name, parquet.Encodings.DeltaBinaryPacked))
+		}
+	}
+	return parquet.NewWriterProperties(opts...)
 }
 
 func writeParquetBatch(pw *pqarrow.FileWriter, schema *arrow.Schema, rec arrow.RecordBatch, i int) error {

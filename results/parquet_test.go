@@ -335,3 +335,42 @@ func FuzzWriteParquet(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkWriteParquet converts a jobs.arrow to Parquet: the file named by
+// DCSIM_PARQUET_BENCH (e.g. a 1M-job run's jobs.arrow), or 256Ki synthetic job rows. It reports
+// Arrow MB read per second, rows per second and the Parquet/Arrow size ratio.
+//
+//	dcsim run default --set horizon=96h --set output.hosts=false -o /tmp/m1 --quiet
+//	DCSIM_PARQUET_BENCH=/tmp/m1/jobs.arrow go test -run '^$' -bench WriteParquet ./results/
+func BenchmarkWriteParquet(b *testing.B) {
+	src := os.Getenv("DCSIM_PARQUET_BENCH")
+	if src == "" {
+		src = filepath.Join(b.TempDir(), "jobs.arrow")
+		writeJobs(b, src, sampleJobs(1<<18, 9), testMeta)
+	}
+	st, err := os.Stat(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tbl, err := ReadTable(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := tbl.NumRows()
+	tbl.Release()
+	dst := filepath.Join(b.TempDir(), "jobs.parquet")
+	b.SetBytes(st.Size())
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := WriteParquet(src, dst); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	pst, err := os.Stat(dst)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(pst.Size())/float64(st.Size()), "parquet/arrow")
+}
