@@ -35,9 +35,14 @@ const (
 	MetaKeyDescriptions = "dcsim.descriptions"
 )
 
-// parquetCompression is the codec of every column chunk: zstd at its default level (3), which
-// DuckDB, polars, pyarrow and Spark all read.
-var parquetCompression = compress.Codecs.Zstd
+// parquetCompression is the codec of every column chunk: zstd, which DuckDB, polars, pyarrow
+// and Spark all read. parquetLevel is zstd level 1 (klauspost's SpeedFastest): on a 1M-job
+// jobs.arrow it gave a file 0.4% larger than level 3 (and hosts.arrow one 1.6% smaller), in
+// less time and memory; snappy gave files 8–20% larger.
+var (
+	parquetCompression = compress.Codecs.Zstd
+	parquetLevel       = 1
+)
 
 // ParquetPath is the Parquet file name beside an Arrow result file: "jobs.arrow" gives
 // "jobs.parquet" (any other name gets ".parquet" appended).
@@ -165,6 +170,7 @@ func convertParquet(r readAtSeeker, size int64, w interface{ Write([]byte) (int,
 func parquetProps(schema *arrow.Schema) *parquet.WriterProperties {
 	opts := []parquet.WriterProperty{
 		parquet.WithCompression(parquetCompression),
+		parquet.WithCompressionLevel(parquetLevel),
 		parquet.WithCreatedBy(ParquetCreatedBy),
 		parquet.WithMaxRowGroupLength(ParquetRowGroupRows),
 		parquet.WithAllocator(memory.DefaultAllocator),
