@@ -80,6 +80,18 @@ func parquetCases() []parquetCase {
 				t.Fatal(err)
 			}
 		}, int64(len(svc)), 1},
+		// Column names with dots (scenario key paths) of every parameter kind.
+		{"sweep summary", func(t *testing.T, p string) {
+			params := []ParamColumn{{"scheduler.placement", ParamString}, {"cluster.host_groups.0.count", ParamInt},
+				{"workload.synthetic.0.arrivals.rate", ParamFloat}, {"failures.enabled", ParamBool}}
+			rows := []SweepRow{
+				{RunID: "r1", Replicate: 0, Params: []string{"best-fit", "400", "2.5", "true"}, Summary: sum},
+				{RunID: "r2", Replicate: 1, Params: []string{"worst-fit", "600", "0.125", "false"}, Summary: sampleSummary()},
+			}
+			if err := WriteSweepSummary(p, testMeta, params, rows); err != nil {
+				t.Fatal(err)
+			}
+		}, 2, 1},
 	}
 }
 
