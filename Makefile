@@ -42,7 +42,7 @@ fuzz:
 	  done; \
 	done
 
-# Node packages for the Arrow interop test (nodejs-polars, apache-arrow).
+# Node packages for the interop tests (nodejs-polars, apache-arrow, @duckdb/node-api).
 interop-deps:
 	npm ci --prefix internal/interop --no-audit --no-fund
 

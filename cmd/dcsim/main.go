@@ -1,6 +1,11 @@
 // Command dcsim is the command-line interface of the dcsim datacenter simulator.
 //
 //	dcsim run [NAME|FILE] [-o DIR] [--seed N] [--set key=value]... [--quiet]
+//	dcsim sweep SWEEP.yaml|SCENARIO [-o DIR] [-j N] [--axis key=v1,v2]... [--seeds N] [--shard I/N]
+//	dcsim merge DIR... -o OUT
+//	dcsim compare BASE CANDIDATE [--fail-on METRIC:BOUND]... [--format text|markdown|json]
+//	dcsim plan SCENARIO --vary KEY=LO:HI --minimize METRIC --subject-to 'METRIC<=X' [-o DIR]
+//	dcsim report DIR [-o report.html]
 //	dcsim scenarios list
 //	dcsim scenarios show NAME
 //	dcsim version
@@ -281,8 +286,17 @@ func printSummary(w io.Writer, o *runner.Output) {
 	if i.ServicesRows > 0 {
 		files = append(files, "services")
 	}
-	files = append(files, "summary")
-	row("output", fmt.Sprintf("%s/{%s}.arrow, run.json", strings.TrimRight(i.OutputDir, "/"), strings.Join(files, ",")))
+	dir := strings.TrimRight(i.OutputDir, "/")
+	switch i.Format {
+	case runner.FormatParquet:
+		row("output", fmt.Sprintf("%s/{%s}.parquet, summary.arrow, run.json", dir, strings.Join(files, ",")))
+	case runner.FormatBoth:
+		files = append(files, "summary")
+		row("output", fmt.Sprintf("%s/{%s}.{arrow,parquet}, run.json", dir, strings.Join(files, ",")))
+	default:
+		files = append(files, "summary")
+		row("output", fmt.Sprintf("%s/{%s}.arrow, run.json", dir, strings.Join(files, ",")))
+	}
 	tw.Flush()
 }
 
