@@ -243,10 +243,12 @@ func (s *Scenario) ApplyDefaults() {
 			tr.TimeScale = 1
 		}
 	}
-	if unset("scheduler.queue", s.Scheduler.Queue == "") {
+	// With an external policy the program decides: queue and placement get no default (and
+	// are not used if given), so the resolved scenario does not name policies that do not run.
+	if unset("scheduler.queue", s.Scheduler.Queue == "") && s.Scheduler.External == nil {
 		s.Scheduler.Queue = DefaultQueue
 	}
-	if unset("scheduler.placement", s.Scheduler.Placement == "") {
+	if unset("scheduler.placement", s.Scheduler.Placement == "") && s.Scheduler.External == nil {
 		s.Scheduler.Placement = DefaultPlacement
 	}
 	if unset("scheduler.cpu_overcommit", s.Scheduler.CPUOvercommit == 0) {

@@ -22,6 +22,9 @@ func TestExternalKeys(t *testing.T) {
 	if x == nil || !reflect.DeepEqual(x.Command, []string{"python3", "policies/sjf.py"}) || x.Timeout != DefaultExternalTimeout {
 		t.Fatalf("scheduler.external = %+v", x)
 	}
+	if s.Scheduler.Queue != "" || s.Scheduler.Placement != "" {
+		t.Errorf("queue %q and placement %q defaulted with an external policy", s.Scheduler.Queue, s.Scheduler.Placement)
+	}
 	if s, err := Parse("t.yaml", []byte(valid), nil); err != nil || s.Scheduler.External != nil {
 		t.Fatalf("no external key: %+v, %v", s.Scheduler.External, err)
 	}
@@ -32,9 +35,14 @@ func TestExternalKeys(t *testing.T) {
 	if x := s.Scheduler.External; !reflect.DeepEqual(x.Command, []string{"./p", "--fast"}) || x.Timeout != 250*units.Millisecond {
 		t.Errorf("set: %+v", x)
 	}
-	// "--set scheduler.external=" removes it (null: absent).
-	if s, err := Parse("t.yaml", []byte(ext), []string{"scheduler.external="}); err != nil || s.Scheduler.External != nil {
+	// "--set scheduler.external=" removes it (null: absent), and the defaults come back.
+	if s, err := Parse("t.yaml", []byte(ext), []string{"scheduler.external="}); err != nil || s.Scheduler.External != nil ||
+		s.Scheduler.Queue != DefaultQueue || s.Scheduler.Placement != DefaultPlacement {
 		t.Errorf("removed by --set: %+v, %v", s, err)
+	}
+	// Given queue and placement are kept (and not used).
+	if s, err := Parse("t.yaml", []byte(ext), []string{"scheduler.placement=first-fit"}); err != nil || s.Scheduler.Placement != "first-fit" {
+		t.Errorf("given placement: %+v, %v", s, err)
 	}
 
 	for _, tc := range []struct {

@@ -251,9 +251,9 @@ func (s *Scenario) Validate() error {
 		{"placement", "scheduler.placement", s.Scheduler.Placement},
 	} {
 		switch {
-		case k.name == "":
+		case k.name == "" && s.Scheduler.External == nil:
 			c.errf(k.path, "missing %s policy name", k.kind)
-		case KnownPolicy != nil && !KnownPolicy(k.kind, k.name):
+		case k.name != "" && KnownPolicy != nil && !KnownPolicy(k.kind, k.name):
 			c.errf(k.path, "unknown %s policy %q", k.kind, k.name)
 		}
 	}

@@ -308,3 +308,25 @@ func BenchmarkRoundTrip(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkHello10k measures starting the example policy (examples/policies/sjf.py, which
+// parses the hello into its per-host lists) on a 10,000-host cluster: the hello describes every
+// host once (about 0.8 MB); later messages carry only what changed.
+func BenchmarkHello10k(b *testing.B) {
+	h := &Hello{Scenario: "big", Seed: 1, Groups: []Group{{Name: "g", Count: 10000}}}
+	for i := range 10000 {
+		h.Hosts = append(h.Hosts, HostInfo{Index: int32(i), CPU: 64000, Mem: 256 << 30, GPU: 8, Rack: int32(i / 40), On: true})
+	}
+	b.ReportMetric(float64(len(AppendHello(nil, h))), "hello-bytes")
+	py := python3(b)
+	sjf, _ := filepath.Abs("../../../examples/policies/sjf.py")
+	for range b.N {
+		p, err := Start(Config{Command: []string{py, sjf}, Timeout: 10 * time.Second}, h)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := p.End(0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
