@@ -40,7 +40,6 @@ type ExternalConfig struct {
 type extPolicy struct {
 	cfg      ExternalConfig
 	proc     *external.Process
-	hosts    []models.Host
 	ents     []extEntry      // waiting tasks (slab, in slot order)
 	freeEnts []int32         // free slots of ents
 	byID     map[int64]int32 // waiting task id → slot
@@ -96,9 +95,8 @@ func (x *extPolicy) PopFront()                   {}
 // Len is the number of waiting tasks.
 func (x *extPolicy) Len() int { return len(x.byID) }
 
-// Init records the hosts (policy.Placer).
+// Init sizes the changed-host set (policy.Placer).
 func (x *extPolicy) Init(hosts []models.Host, _ *rand.Rand) {
-	x.hosts = hosts
 	x.isDirty = make([]bool, len(hosts))
 }
 
