@@ -29,7 +29,7 @@ unit:
 	$(GO) test -count=1 $(PKGS)
 
 race:
-	$(GO) test -count=1 -race -short ./sim/... ./models/dc/... ./internal/runner/...
+	$(GO) test -count=1 -race -short ./sim/... ./models/dc/... ./internal/runner/... ./scenarios/sweep/...
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./sim/ ./models/policy/ ./internal/bench/
