@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -297,8 +298,19 @@ func TestMergeAndAliasErrors(t *testing.T) {
 
 func TestBuiltins(t *testing.T) {
 	names := BuiltinNames()
-	if !reflect.DeepEqual(names, []string{"alibaba-dag", "autoscale-diurnal", "default", "fleet", "google-2011", "hpc-backfill", "kth-sp2", "mmc", "services"}) {
-		t.Fatalf("BuiltinNames() = %v", names)
+	// Every built-in documented in the README and the scenario library is present, in order.
+	want := []string{"alibaba-dag", "autoscale-diurnal", "capacity-quarter", "default", "fleet", "google-2011", "hpc-backfill", "kth-sp2", "mmc", "services", "traffic-spike"}
+	if !sort.StringsAreSorted(names) {
+		t.Errorf("BuiltinNames() not sorted: %v", names)
+	}
+	have := map[string]bool{}
+	for _, n := range names {
+		have[n] = true
+	}
+	for _, n := range want {
+		if !have[n] {
+			t.Errorf("built-in %q missing from %v", n, names)
+		}
 	}
 	for _, name := range names {
 		if name == "kth-sp2" && !haveKTH(t) {
@@ -340,7 +352,7 @@ func TestBuiltins(t *testing.T) {
 	if hosts != 1000 || cores != 69120*1000 || s.Horizon != 24*units.Hour {
 		t.Errorf("default: %d hosts, %s cores, horizon %s", hosts, cores, s.Horizon)
 	}
-	if _, err := Builtin("nope"); err == nil || !strings.Contains(err.Error(), "alibaba-dag, autoscale-diurnal, default, fleet, google-2011, hpc-backfill, kth-sp2, mmc, services") {
+	if _, err := Builtin("nope"); err == nil || !strings.Contains(err.Error(), "(built-ins: "+strings.Join(BuiltinNames(), ", ")+")") {
 		t.Errorf("Builtin(nope) = %v", err)
 	}
 }
@@ -369,7 +381,7 @@ func TestResolve(t *testing.T) {
 		t.Fatalf("Resolve(mmc) = %+v, %v", s, err)
 	}
 	for arg, want := range map[string]string{
-		"nope":                     `unknown scenario "nope": not a file and not a built-in (built-ins: alibaba-dag, autoscale-diurnal, default, fleet, google-2011, hpc-backfill, kth-sp2, mmc, services)`,
+		"nope":                     `unknown scenario "nope": not a file and not a built-in (built-ins: ` + strings.Join(BuiltinNames(), ", ") + ")",
 		"nope.yaml":                `nope.yaml: cannot read scenario`,
 		filepath.Join(dir, "none"): "cannot read scenario",
 	} {
