@@ -101,6 +101,7 @@ func cmdPlan(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
 	printer.header()
+	tuneGCForBatch()
 	res, err := plan.Search(q.problem, ev.eval, printer.candidate)
 	if err != nil {
 		return err

@@ -77,7 +77,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 	if *dry {
 		return listRuns(stdout, plan, si, sn)
 	}
-	if err := plan.Validate(); err != nil {
+	if err := plan.Validate(*jobs); err != nil {
 		return err
 	}
 	dir := *out
@@ -122,6 +122,7 @@ func cmdSweep(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	interruptSweep(dir, stderr)
+	tuneGCForBatch()
 	o, err := sweep.Execute(plan, opt)
 	if drawn {
 		fmt.Fprint(stderr, "\r\033[K")

@@ -51,6 +51,8 @@ type RunStatus struct {
 	Status string  // "done" (ran now), "skipped" (complete from an earlier invocation), "failed", "not-run" (fail-fast)
 	WallS  float64 // wall time of the run ("done" only)
 	Err    string
+
+	summary *results.Summary // the run's summary.arrow row, read back by the worker ("done", "skipped")
 }
 
 // Outcome is the result of Execute.
@@ -133,17 +135,33 @@ func ShardSuffix(i, n int) string {
 func (p *Plan) RootSeed() uint64 { return p.Root }
 
 // Validate resolves the scenario of every configuration (not every replicate), so that a bad
-// axis value is reported before anything runs. Errors match scenarios.ErrInput.
-func (p *Plan) Validate() error {
+// axis value is reported before anything runs; it uses up to jobs goroutines and reports the
+// first bad configuration in expansion order. Errors match scenarios.ErrInput.
+func (p *Plan) Validate(jobs int) error {
 	seen := map[string]bool{}
+	var firsts []Run
 	for _, r := range p.Runs {
 		key := strings.Join(r.Params, "\x1f")
-		if seen[key] {
-			continue
+		if !seen[key] {
+			seen[key] = true
+			firsts = append(firsts, r)
 		}
-		seen[key] = true
-		if _, err := scenarios.Resolve(p.Sweep.BasePath(), r.Sets); err != nil {
-			return fmt.Errorf("run %s (%s): %w", r.ID, p.describe(r), err)
+	}
+	errs := make([]error, len(firsts))
+	var g errgroup.Group
+	g.SetLimit(max(jobs, 1))
+	for i, r := range firsts {
+		g.Go(func() error {
+			if _, err := scenarios.Resolve(p.Sweep.BasePath(), r.Sets); err != nil {
+				errs[i] = fmt.Errorf("run %s (%s): %w", r.ID, p.describe(r), err)
+			}
+			return nil
+		})
+	}
+	g.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -268,15 +286,17 @@ func Execute(p *Plan, opt Options) (*Outcome, error) {
 	}
 	g.Wait()
 
-	// The summary covers every complete run of this shard, in expansion order.
+	// The summary covers every complete run of this shard, in expansion order; the workers read
+	// each run's row back from its summary.arrow, so the file is what the runs' files say.
 	summaryPath := filepath.Join(opt.Dir, "summary"+suffix+".arrow")
-	var done []Run
+	var rows []results.SweepRow
 	for _, st := range out.Runs {
 		if st.Status == "done" || st.Status == "skipped" {
-			done = append(done, st.Run)
+			r := st.Run
+			rows = append(rows, results.SweepRow{RunID: r.ID, Replicate: int64(r.Replicate), Params: r.Params, Summary: *st.summary})
 		}
 	}
-	if err := WriteSummary(summaryPath, p, []string{runsDir}, done); err != nil {
+	if err := writeSweepSummary(summaryPath, p, rows); err != nil {
 		return nil, err
 	}
 	out.Summary = summaryPath
@@ -307,10 +327,10 @@ func runOne(p *Plan, r Run, runsDir string, opt Options) (st RunStatus) {
 		return fail(err)
 	}
 	final := filepath.Join(runsDir, r.ID)
-	if ok, err := complete(final, sc); err != nil {
+	if sum, err := complete(final, sc); err != nil {
 		return fail(err)
-	} else if ok {
-		st.Status = "skipped"
+	} else if sum != nil {
+		st.Status, st.summary = "skipped", sum
 		return st
 	}
 	if opt.inject != nil {
@@ -340,26 +360,34 @@ func runOne(p *Plan, r Run, runsDir string, opt Options) (st RunStatus) {
 		os.RemoveAll(tmp)
 		return fail(err)
 	}
-	st.Status, st.WallS = "done", time.Since(t0).Seconds()
+	st.WallS = time.Since(t0).Seconds()
+	sum, _, err := results.ReadSummary(filepath.Join(final, "summary.arrow"))
+	if err != nil {
+		return fail(err)
+	}
+	st.Status, st.summary = "done", &sum
 	return st
 }
 
-// complete reports whether dir holds a finished run of scenario sc: its summary.arrow exists
-// and records the same resolved scenario.
-func complete(dir string, sc *scenarios.Scenario) (bool, error) {
+// complete returns the summary of the finished run of scenario sc in dir, or nil if there is
+// none: its summary.arrow must exist and record the same resolved scenario.
+func complete(dir string, sc *scenarios.Scenario) (*results.Summary, error) {
 	p := filepath.Join(dir, "summary.arrow")
 	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
-		return false, nil
+		return nil, nil
 	}
-	_, meta, err := results.ReadSummary(p)
+	sum, meta, err := results.ReadSummary(p)
 	if err != nil {
-		return false, nil // unreadable: run it again
+		return nil, nil // unreadable: run it again
 	}
 	y, err := sc.YAML()
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	return meta.ScenarioYAML == string(y), nil
+	if meta.ScenarioYAML != string(y) {
+		return nil, nil
+	}
+	return &sum, nil
 }
 
 // fixRunJSON records the run's final folder and its sweep identity in run.json.
@@ -396,6 +424,10 @@ func WriteSummary(path string, p *Plan, dirs []string, runs []Run) error {
 		}
 		rows = append(rows, results.SweepRow{RunID: r.ID, Replicate: int64(r.Replicate), Params: r.Params, Summary: sum})
 	}
+	return writeSweepSummary(path, p, rows)
+}
+
+func writeSweepSummary(path string, p *Plan, rows []results.SweepRow) error {
 	meta := results.Meta{Version: version.Version, Scenario: p.Sweep.Base, Seed: p.RootSeed(), ScenarioYAML: string(p.Sweep.Source)}
 	return results.WriteSweepSummary(path, meta, p.Params, rows)
 }

@@ -71,7 +71,7 @@ func TestExpandOrderAndKinds(t *testing.T) {
 	if !reflect.DeepEqual(last.Sets, wantSets) {
 		t.Errorf("sets %v", last.Sets)
 	}
-	if err := p.Validate(); err != nil {
+	if err := p.Validate(2); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -165,7 +165,7 @@ func TestParseErrors(t *testing.T) {
 // A bad value or key is found before anything runs, naming the run's parameters.
 func TestValidateBadValue(t *testing.T) {
 	p := mustExpand(t, "base: default\naxes:\n  scheduler.placement: [best-fit, no-such-policy]\n")
-	err := p.Validate()
+	err := p.Validate(2)
 	if err == nil || !errors.Is(err, scenarios.ErrInput) || !strings.Contains(err.Error(), "no-such-policy") {
 		t.Errorf("got %v", err)
 	}
