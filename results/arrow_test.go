@@ -277,7 +277,8 @@ func TestSummaryColumnOrder(t *testing.T) {
 		"jobs_failed", "host_failures", "task_retries", "lost_core_hours", "unavailability", "embodied_carbon_kg",
 		"service_requests", "service_dropped", "service_slo_violation_minutes",
 		"transferred_gib", "storage_written_gib", "storage_overflow_gib",
-		"power_ons", "power_offs", "forecast_mape", "underprovisioned_host_hours", "preemptions", "jobs_preempted", "slo_violation_rate"}
+		"power_ons", "power_offs", "forecast_mape", "underprovisioned_host_hours", "preemptions", "jobs_preempted", "slo_violation_rate",
+		"jobs_shifted", "shift_hours"}
 	var got []string
 	for _, f := range SummarySchema(testMeta).Fields() {
 		got = append(got, f.Name)
@@ -295,7 +296,7 @@ func TestSchemaMetadata(t *testing.T) {
 	}{
 		{TableJobs, JobsSchema(testMeta), 22},
 		{TableHosts, HostsSchema(testMeta), 12},
-		{TableSummary, SummarySchema(testMeta), 42},
+		{TableSummary, SummarySchema(testMeta), 44},
 	} {
 		if tc.schema.NumFields() != tc.ncols {
 			t.Errorf("%s: %d columns, want %d", tc.table, tc.schema.NumFields(), tc.ncols)

@@ -169,6 +169,7 @@ func TestInterop(t *testing.T) {
 		"underprovisioned_host_hours": sum.UnderprovisionedHostHours,
 		"preemptions":                 float64(sum.Preemptions), "jobs_preempted": float64(sum.JobsPreempted),
 		"slo_violation_rate": sum.SLOViolationRate(),
+		"jobs_shifted":       float64(sum.JobsShifted), "shift_hours": sum.ShiftHours,
 	}
 	for reader, tb := range map[string]interop.Table{"polars": rep.Polars[TableSummary], "arrow": rep.Arrow[TableSummary]} {
 		if !reflect.DeepEqual(tb.FirstRow, wantSummary) {

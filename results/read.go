@@ -451,6 +451,7 @@ func decodeSummary(b *batch, rows []Summary) []Summary {
 	netGiB, storW, storO := f64("transferred_gib"), f64("storage_written_gib"), f64("storage_overflow_gib")
 	pOn, pOff, underH := i64("power_ons"), i64("power_offs"), f64("underprovisioned_host_hours")
 	preemptions, jobsPreempted := i64("preemptions"), i64("jobs_preempted")
+	jobsShifted, shiftHours := i64("jobs_shifted"), f64("shift_hours")
 	mape := col[*array.Float64](b, "forecast_mape", true)
 	if b.err != nil {
 		return rows
@@ -496,6 +497,8 @@ func decodeSummary(b *batch, rows []Summary) []Summary {
 			UnderprovisionedHostHours:  underH.Value(i),
 			Preemptions:                preemptions.Value(i),
 			JobsPreempted:              jobsPreempted.Value(i),
+			JobsShifted:                jobsShifted.Value(i),
+			ShiftHours:                 shiftHours.Value(i),
 			SimTimeS:                   simTime.Value(i),
 			Events:                     events.Value(i),
 		})

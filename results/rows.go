@@ -93,6 +93,8 @@ type Summary struct {
 	UnderprovisionedHostHours  float64 // demand above provisioned capacity, in host-hours (at each decision, over its interval)
 	Preemptions                int64   // tasks evicted for higher-priority ones
 	JobsPreempted              int64   // jobs ended by preemption
+	JobsShifted                int64   // deferrable jobs held back by the shifting policy (scheduler.shifting)
+	ShiftHours                 float64 // their total hold, from arrival to release, hours
 	SimTimeS                   float64 // simulated time at the end of the run
 	Events                     int64
 }

@@ -143,6 +143,8 @@ type summaryCols struct {
 	mape, underH                                           f64Col
 	preemptions, jobsPreempted                             i64Col
 	sloRate                                                f64Col
+	jobsShifted                                            i64Col
+	shiftHours                                             f64Col
 }
 
 func (c *summaryCols) fields() []field {
@@ -189,6 +191,8 @@ func (c *summaryCols) fields() []field {
 		{"preemptions", "1", "Running tasks evicted to make room for higher-priority ones (scheduler.preemption).", false, &c.preemptions},
 		{"jobs_preempted", "1", "Jobs ended by preemption (scheduler.preemption: kill).", false, &c.jobsPreempted},
 		{"slo_violation_rate", "1", "slo_violations / jobs_submitted (0 when no job was submitted): the rate capacity plans constrain.", false, &c.sloRate},
+		{"jobs_shifted", "1", "Deferrable jobs held back by the shifting policy (scheduler.shifting) to start in cleaner hours, counted when held.", false, &c.jobsShifted},
+		{"shift_hours", "h", "Total time the shifting policy held those jobs, from arrival to planned release; part of their wait_s.", false, &c.shiftHours},
 	}
 }
 

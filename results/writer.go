@@ -371,4 +371,6 @@ func (c *summaryCols) addRow(s *Summary) {
 	c.preemptions.add(s.Preemptions)
 	c.jobsPreempted.add(s.JobsPreempted)
 	c.sloRate.add(s.SLOViolationRate())
+	c.jobsShifted.add(s.JobsShifted)
+	c.shiftHours.add(s.ShiftHours)
 }
