@@ -263,6 +263,7 @@ func (s *Scenario) ApplyDefaults() {
 	if x := s.Scheduler.External; x != nil && unset("scheduler.external.timeout", x.Timeout == 0) {
 		x.Timeout = DefaultExternalTimeout
 	}
+	s.deferrableDefaults(unset)
 	if unset("slo.max_wait", s.SLO.MaxWait == 0) {
 		s.SLO.MaxWait = DefaultMaxWait
 	}
@@ -309,6 +310,22 @@ func (s *Scenario) CellEnergyUSDPerKWh(i int) float64 {
 		return s.Cost.EnergyUSDPerKWh
 	}
 	return s.Fleet.EnergyUSDPerKWh[i%len(s.Fleet.EnergyUSDPerKWh)]
+}
+
+// deferrableDefaults fills in the fraction of every deferrable key given without one (1: all the
+// source's jobs). max_delay has no default; scheduler.shifting stays absent when not given (it
+// means none, so scenarios without shifting keep their resolved YAML).
+func (s *Scenario) deferrableDefaults(unset func(path string, zero bool) bool) {
+	for i := range s.Workload.Synthetic {
+		if d := s.Workload.Synthetic[i].Deferrable; d != nil && unset(fmt.Sprintf("workload.synthetic[%d].deferrable.fraction", i), d.Fraction == 0) {
+			d.Fraction = 1
+		}
+	}
+	for i := range s.Workload.Traces {
+		if d := s.Workload.Traces[i].Deferrable; d != nil && unset(fmt.Sprintf("workload.traces[%d].deferrable.fraction", i), d.Fraction == 0) {
+			d.Fraction = 1
+		}
+	}
 }
 
 func isZeroDist(d workload.DistSpec) bool {

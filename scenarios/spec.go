@@ -151,6 +151,15 @@ type SyntheticSource struct {
 	InputGiB    workload.DistSpec    `yaml:"input_gib"`       // data each task reads from its storage pool before it runs, GiB (default 0)
 	OutputGiB   workload.DistSpec    `yaml:"output_gib"`      // data each task writes to its storage pool after it runs, GiB (default 0)
 	Storage     string               `yaml:"storage"`         // the storage pool it reads and writes (default: the first)
+	Deferrable  *Deferrable          `yaml:"deferrable"`      // a fraction of its jobs may wait for low-carbon hours (default: none)
+}
+
+// Deferrable marks a fraction of a source's jobs as deferrable batch work: each may be held back
+// for up to MaxDelay after its submission by a shifting policy (scheduler.shifting), and its
+// SLO allows that delay on top of slo.max_wait. See docs/carbon-shifting.md.
+type Deferrable struct {
+	Fraction float64        `yaml:"fraction"`  // share of the source's jobs that are deferrable, in [0, 1] (default 1)
+	MaxDelay units.Duration `yaml:"max_delay"` // longest a deferrable job may be held, > 0, at most MaxDeferral (required)
 }
 
 // Provisioning is the provisioning (autoscaling, power management) policy.
@@ -224,6 +233,11 @@ type Scheduler struct {
 	// of docs/external-policies.md; queue and placement are then not used. Running it needs
 	// `dcsim run --allow-exec`.
 	External *External `yaml:"external"`
+	// Shifting is the temporal shifting policy for deferrable jobs (workload sources'
+	// deferrable key): none (absent) or carbon-aware, which holds each deferrable job until the
+	// start within its max_delay that minimizes the mean carbon intensity over its estimated run
+	// (docs/carbon-shifting.md). carbon-aware needs cost.carbon_daily or cost.carbon_series.
+	Shifting string `yaml:"shifting"`
 }
 
 // External is an external scheduling policy: a program that reads the simulator's messages on
@@ -263,6 +277,11 @@ type Cost struct {
 	CarbonSeries string `yaml:"carbon_series"`
 	PriceSeries  string `yaml:"price_series"`
 	SeriesStart  string `yaml:"series_start"`
+	// CarbonDaily is a daily carbon-intensity profile without a file: 24 hourly values in
+	// gCO2/kWh, value h holding over hour h of every day, repeated. Hour 0 begins at simulated
+	// time 0; with series_start, hours are UTC hours of the day and simulated time 0 falls at
+	// series_start's time of day. An alternative to CarbonSeries, not to be given with it.
+	CarbonDaily []float64 `yaml:"carbon_daily"`
 }
 
 // Output controls what is written.
@@ -298,4 +317,5 @@ type TraceSource struct {
 	TimeScale     float64        `yaml:"time_scale"`      // multiplies the time between arrivals (default 1; 0.5 doubles the load)
 	Jobs          int64          `yaml:"jobs"`            // replay at most this many jobs (0 = all)
 	SkipBad       bool           `yaml:"skip_bad"`        // count malformed lines and go on instead of failing (formats that support it)
+	Deferrable    *Deferrable    `yaml:"deferrable"`      // a fraction of its jobs may wait for low-carbon hours (default: none)
 }

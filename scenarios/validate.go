@@ -270,6 +270,7 @@ func (s *Scenario) Validate() error {
 	}
 	c.series("cost.carbon_series", s.Cost.CarbonSeries)
 	c.series("cost.price_series", s.Cost.PriceSeries)
+	c.shifting()
 	if s.Output.HostInterval <= 0 {
 		c.errf("output.host_interval", "must be > 0, got %s", s.Output.HostInterval)
 	}
@@ -277,6 +278,60 @@ func (s *Scenario) Validate() error {
 		c.fleet(*s.Fleet)
 	}
 	return joinErrs(c.errs)
+}
+
+// Shifting policies (scheduler.shifting); "" means none.
+const (
+	ShiftNone        = "none"
+	ShiftCarbonAware = "carbon-aware"
+)
+
+// MaxDeferral bounds deferrable.max_delay: a year is far beyond any deferral a batch job's owner
+// would accept, and keeps submit + delay + run time far from time overflow.
+const MaxDeferral = units.Year
+
+// shifting checks scheduler.shifting, cost.carbon_daily and the sources' deferrable keys.
+func (c *checker) shifting() {
+	s := c.s
+	if sh := s.Scheduler.Shifting; sh != "" {
+		c.oneOf("scheduler.shifting", "shifting policy", sh, []string{ShiftNone, ShiftCarbonAware})
+	}
+	if s.Scheduler.Shifting == ShiftCarbonAware && s.Cost.CarbonSeries == "" && len(s.Cost.CarbonDaily) == 0 {
+		c.errf("scheduler.shifting", "carbon-aware shifting needs a carbon-intensity profile: cost.carbon_daily (24 hourly values) or cost.carbon_series")
+	}
+	if d := s.Cost.CarbonDaily; d != nil || s.given("cost.carbon_daily") {
+		if len(d) != 24 {
+			c.errf("cost.carbon_daily", "needs 24 hourly values (g CO2/kWh, hour 0 first), got %d", len(d))
+		}
+		for i, v := range d {
+			if !(v >= 0) || math.IsInf(v, 0) {
+				c.errf(fmt.Sprintf("cost.carbon_daily[%d]", i), "must be a finite number >= 0 (g CO2/kWh), got %g", v)
+			}
+		}
+		if s.Cost.CarbonSeries != "" {
+			c.errf("cost.carbon_daily", "give either cost.carbon_daily or cost.carbon_series, not both")
+		}
+	}
+	check := func(p string, d *Deferrable) {
+		if d == nil {
+			return
+		}
+		if !(d.Fraction >= 0 && d.Fraction <= 1) {
+			c.errf(p+".fraction", "must be in [0, 1] (a share of the source's jobs), got %g", d.Fraction)
+		}
+		switch {
+		case d.MaxDelay == 0 && !s.given(p+".max_delay"):
+			c.errf(p+".max_delay", "required: how long a deferrable job may be held, e.g. 12h")
+		case d.MaxDelay <= 0 || d.MaxDelay > MaxDeferral:
+			c.errf(p+".max_delay", "must be in (0, %s], got %s", MaxDeferral, d.MaxDelay)
+		}
+	}
+	for i := range s.Workload.Synthetic {
+		check(fmt.Sprintf("workload.synthetic[%d].deferrable", i), s.Workload.Synthetic[i].Deferrable)
+	}
+	for i := range s.Workload.Traces {
+		check(fmt.Sprintf("workload.traces[%d].deferrable", i), s.Workload.Traces[i].Deferrable)
+	}
 }
 
 // external checks scheduler.external. Whether the program may run at all is the caller's
