@@ -42,6 +42,7 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 		CPUOvercommit: sc.Scheduler.CPUOvercommit,
 		RackFailures:  failureDists(sc.Cluster.RackFailures),
 		HostInterval:  sim.Time(sc.Output.HostInterval),
+		Shifting:      sc.Scheduler.Shifting,
 	}
 	if x := sc.Scheduler.External; x != nil {
 		cfg.External = &ExternalConfig{Command: slices.Clone(x.Command), Dir: sc.Dir(), Timeout: time.Duration(x.Timeout) * time.Microsecond}
@@ -74,6 +75,7 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 			Arrivals: w.Arrivals, TasksPerJob: w.TasksPerJob, CPUCores: w.CPUCores, MemoryGiB: w.MemoryGiB,
 			GPUs: w.GPUs, RuntimeS: w.RuntimeS, Priority: w.Priority, Tenants: w.Tenants, DeadlineX: w.DeadlineX,
 			InputGiB: w.InputGiB, OutputGiB: w.OutputGiB, Pool: int32(max(0, slices.IndexFunc(sc.Storage, func(p scenarios.StoragePool) bool { return p.Name == w.Storage }))),
+			Deferrable: deferrableOf(w.Deferrable),
 		})
 	}
 	for i, tr := range sc.Workload.Traces {
@@ -82,6 +84,7 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 			SkipBad: tr.SkipBad,
 			Filter: trace.Filter{FromUS: int64(tr.Start), ToUS: int64(tr.End), Fraction: tr.Sample, TimeScale: tr.TimeScale,
 				MaxJobs: tr.Jobs, Seed: sc.Seed}})
+		cfg.TraceDeferrable = append(cfg.TraceDeferrable, deferrableOf(tr.Deferrable))
 	}
 	for i, sp := range sc.Storage {
 		over := float64(sp.Replication)
@@ -157,6 +160,11 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 			return Config{}, fmt.Errorf("%w: %s: %v", ErrInput, s.key, err)
 		}
 	}
+	if d := sc.Cost.CarbonDaily; d != nil {
+		if cfg.CarbonSeries, err = DailySeries(d, opt.Start.UTC().Sub(opt.Start.UTC().Truncate(24*time.Hour)), dailyCover(&cfg)); err != nil {
+			return Config{}, fmt.Errorf("%w: cost.carbon_daily: %v", ErrInput, err)
+		}
+	}
 	if name := sc.Cluster.FromTrace; name != "" {
 		groups, hostOf, err := groupsFromTrace(cfg, name)
 		if err != nil {
@@ -177,6 +185,31 @@ func FromScenario(sc *scenarios.Scenario) (Config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// deferrableOf converts a source's deferrable key (nil: none).
+func deferrableOf(d *scenarios.Deferrable) Deferrable {
+	if d == nil {
+		return Deferrable{}
+	}
+	return Deferrable{Fraction: d.Fraction, MaxDelay: sim.Time(d.MaxDelay)}
+}
+
+// dailyCover is how far a daily carbon profile is laid out: the horizon plus the longest max
+// delay plus a week (room for the run-time windows shifting looks at), or ten years without a
+// horizon. The last hour's value holds after it (timeseries.Series).
+func dailyCover(cfg *Config) sim.Time {
+	if cfg.Horizon <= 0 {
+		return 10 * 365 * 24 * sim.Hour
+	}
+	var d sim.Time
+	for _, s := range cfg.Sources {
+		d = max(d, s.Deferrable.MaxDelay)
+	}
+	for _, t := range cfg.TraceDeferrable {
+		d = max(d, t.MaxDelay)
+	}
+	return cfg.Horizon + min(d, maxDeferral) + 7*24*sim.Hour
 }
 
 // machineRemovals reads the Google 2011 machine_events beside path and returns, on the trace's

@@ -22,6 +22,7 @@ const (
 	evFlow                  // data transfers complete; B = the network state's epoch when scheduled (stale if it changed)
 	evScale                 // a provisioning decision
 	evBooted                // a host finished booting; A = host
+	evRelease               // a deferrable job held by the shifting policy is released; B = held slot
 )
 
 type job struct {
@@ -49,6 +50,7 @@ type job struct {
 	gang       bool
 	live       bool
 	preempted  bool // one of its tasks was evicted by a higher-priority one (an SLO violation)
+	deferrable bool // its SLO allows its source's max delay on top of slo.max_wait
 }
 
 // jobExt is what only some jobs have; keeping it out of job keeps the job slab, which every
@@ -112,7 +114,8 @@ func newJob(js *jobSpec) job {
 func initJob(j *job, js *jobSpec) {
 	*j = job{id: js.id, source: js.source, gang: js.gang, tenant: js.tenant, priority: js.priority, ntasks: js.ntasks,
 		host: -1, demand: js.demand, submit: js.submit, start: -1, deadline: js.deadline, maxRuntime: js.maxRuntime,
-		estimate: js.estimate, live: true, running: -1, runtime: js.runtime0, service: js.service, resAt: -1}
+		estimate: js.estimate, live: true, running: -1, runtime: js.runtime0, service: js.service, resAt: -1,
+		deferrable: js.maxDelay > 0}
 	if js.traceJob == "" && js.traceTask == "" && js.stages == nil && js.inBytes <= 0 && js.outBytes <= 0 {
 		return
 	}
@@ -195,6 +198,8 @@ type stats struct {
 	tasksArrived  int64
 	tasksStarted  int64
 	taskWaitSumUS float64
+	shifted       int64 // deferrable jobs held back by the shifting policy
+	shiftUS       int64 // their total hold, µs
 	events        int64
 	end           sim.Time
 }
@@ -273,6 +278,7 @@ type cell struct {
 	carbonCur     []timeseries.Cursor // per host, with a carbon series
 	priceCur      []timeseries.Cursor // per host, with a price series
 	nextJobID     int64               // single-cluster runs: the last job id drawn
+	shift         *shifter            // carbon-aware shifting: the held deferrable jobs; nil otherwise
 	st            stats
 	_             [64]byte
 }
@@ -331,6 +337,9 @@ func newCell(s *Sim, idx int32, hostBase int32, price float64) (*cell, error) {
 		for h := range c.carbonCur {
 			c.carbonCur[h] = cs.Cursor()
 		}
+	}
+	if s.cfg.Shifting == ShiftCarbonAware {
+		c.shift = &shifter{ser: s.cfg.CarbonSeries}
 	}
 	if ps := s.cfg.PriceSeries; ps != nil {
 		c.priceCur = make([]timeseries.Cursor, len(c.hosts))
@@ -511,10 +520,10 @@ func (c *cell) handle(ev sim.Event) {
 			c.eng.Schedule(t, evArrival, ev.A, 0)
 		}
 		c.st.submitted++
-		c.submit(&js, now)
+		c.arrive(&js, now)
 	case evDeliver:
 		slot := int32(ev.B)
-		c.submit(&c.inbox[slot], now)
+		c.arrive(&c.inbox[slot], now)
 		c.inbox[slot] = jobSpec{}
 		c.freeInbox = append(c.freeInbox, slot)
 	case evTaskEnd:
@@ -546,6 +555,8 @@ func (c *cell) handle(ev sim.Event) {
 		c.background++
 	case evBooted:
 		c.booted(ev.A, now)
+	case evRelease:
+		c.releaseHeld(int32(ev.B), now)
 	}
 }
 
@@ -905,7 +916,11 @@ const boundedSlowdownTau = 10 * sim.Second
 // endJob records job ji in its terminal state and frees it.
 func (c *cell) endJob(ji int32, status string, now sim.Time) {
 	jp := &c.jobs[ji]
-	violated := c.st.account(jp, status, now, c.s.cfg.MaxWait)
+	maxWait := c.s.cfg.MaxWait
+	if jp.deferrable { // started by submit + max delay + max wait (docs/carbon-shifting.md)
+		maxWait += c.s.deferDelay[jp.source]
+	}
+	violated := c.st.account(jp, status, now, maxWait)
 	if c.jobSink != nil {
 		end := sim.Time(-1)
 		if status == results.StatusFinished {
@@ -1029,6 +1044,7 @@ func (c *cell) finish(end sim.Time) {
 			c.allocJob(js)
 		}
 	}
+	c.finishHeld()
 	var live []int32
 	for ji := range c.jobs {
 		if c.jobs[ji].live {

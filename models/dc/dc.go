@@ -93,6 +93,7 @@ type Source struct {
 	InputGiB    workload.DistSpec // per task, read from Pool before it runs (zero value: none)
 	OutputGiB   workload.DistSpec // per task, written to Pool after it runs
 	Pool        int32             // index in Config.Pools
+	Deferrable  Deferrable        // a fraction of its jobs may be shifted (zero: none)
 }
 
 // Config fully describes a run.
@@ -140,6 +141,11 @@ type Config struct {
 	// External makes a separate process the scheduler instead of Queue and Placement (nil:
 	// none); New refuses it unless Options.AllowExec.
 	External *ExternalConfig
+	// Shifting is the temporal shifting policy of deferrable jobs: ShiftNone ("") or
+	// ShiftCarbonAware, which needs CarbonSeries.
+	Shifting string
+	// TraceDeferrable[i], when present, marks a fraction of Traces[i]'s jobs deferrable.
+	TraceDeferrable []Deferrable
 }
 
 // FleetConfig replicates the cluster into Cells cells behind a router.
@@ -185,6 +191,9 @@ type Sim struct {
 	traces   []*traceSource
 	jobBufs  []*rowBuf[results.JobRow]
 	hostBufs []*rowBuf[results.HostRow]
+	// deferDelay is each source's max delay for deferrable jobs (by source index), which their
+	// SLO allows on top of MaxWait; nil when no source has deferrable jobs.
+	deferDelay []sim.Time
 }
 
 // New builds a simulation from cfg. Errors are configuration errors.
@@ -251,6 +260,10 @@ func New(cfg Config, opt Options) (*Sim, error) {
 		}
 	}
 	s.expected = max(s.expected, 0)
+	if err := s.wrapDeferrable(sources); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if name := cfg.FailureTraceOf; name != "" {
 		for _, ts := range s.traces {
 			if ts.cfg.Name == name {
@@ -577,6 +590,8 @@ func (s *Sim) result(ps *sim.ParallelStats) *Result {
 		t.tasksArrived += st.tasksArrived
 		t.tasksStarted += st.tasksStarted
 		t.taskWaitSumUS += st.taskWaitSumUS
+		t.shifted += st.shifted
+		t.shiftUS += st.shiftUS
 		t.events += st.events
 		t.end = max(t.end, st.end)
 	}
@@ -641,6 +656,7 @@ func (s *Sim) result(ps *sim.ParallelStats) *Result {
 		}
 	}
 	sum.HostHours = float64(provUS) / 3.6e9
+	sum.JobsShifted, sum.ShiftHours = t.shifted, float64(t.shiftUS)/3.6e9
 	sum.SimTimeS = now.Seconds()
 	sum.Events = t.events
 	if now > 0 {

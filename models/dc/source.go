@@ -113,6 +113,8 @@ type jobSpec struct {
 	pool       int32       // storage pool of its transfers
 	inBytes    float64     // per task, read before it runs
 	outBytes   float64     // per task, written after it runs
+	maxDelay   sim.Time    // deferrable jobs: how long a shifting policy may hold it after submit (0: not deferrable)
+	shiftEst   sim.Time    // deferrable jobs: the run-time estimate shifting plans with
 }
 
 // stageSpec is one task of a DAG job: count identical instances, enqueued when the parent stages
