@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
@@ -84,9 +83,6 @@ func WriteParquet(arrowPath, parquetPath string) (err error) {
 	if err != nil {
 		return fmt.Errorf("results: parquet: %s: %w", arrowPath, err)
 	}
-	if err := verifyIPCFile(f, size); err != nil {
-		return fmt.Errorf("results: parquet: %s: not a valid Arrow IPC file: %w", arrowPath, err)
-	}
 	out, err := createAtomic(parquetPath)
 	if err != nil {
 		return fmt.Errorf("results: parquet: %w", err)
@@ -110,51 +106,40 @@ func WriteParquet(arrowPath, parquetPath string) (err error) {
 	return nil
 }
 
-// convertParquet streams the Arrow IPC file r (of size bytes) into w as Parquet.
+// convertParquet streams the Arrow IPC file r (of size bytes) into w as Parquet, reading it
+// through scanBatches (verified, allocations capped, one batch at a time).
 func convertParquet(r readAtSeeker, size int64, w interface{ Write([]byte) (int, error) }) error {
-	// The same allocation cap as the readers (see readBatches): a corrupt length cannot
-	// exhaust memory. The cap is on the total over all batches, which for an uncompressed
-	// file is about its size.
-	alloc := &cappedAllocator{mem: memory.DefaultAllocator, limit: 4*size + 1<<16}
-	fr, err := ipc.NewFileReader(r, ipc.WithAllocator(alloc))
-	if err != nil {
-		return fmt.Errorf("not an Arrow IPC file: %w", err)
-	}
-	defer fr.Close()
-	schema := fr.Schema()
-	pw, err := pqarrow.NewFileWriter(schema, w, parquetProps(schema), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
-	if err != nil {
-		return fmt.Errorf("parquet schema: %w", err)
-	}
-	closed := false
+	var pw *pqarrow.FileWriter
+	var schema *arrow.Schema
 	defer func() {
-		if !closed {
+		if pw != nil {
 			pw.Close() // releases buffers; the caller aborts the output
 		}
 	}()
-	units, descs, err := fieldMetadataJSON(schema)
-	if err != nil {
-		return err
-	}
-	if err := pw.AppendKeyValueMetadata(MetaKeyUnits, units); err != nil {
-		return err
-	}
-	if err := pw.AppendKeyValueMetadata(MetaKeyDescriptions, descs); err != nil {
-		return err
-	}
-	for i := 0; i < fr.NumRecords(); i++ {
-		rec, err := fr.RecordBatchAt(i)
+	err := scanBatches(r, size, func(s *arrow.Schema) error {
+		schema = s
+		var err error
+		pw, err = pqarrow.NewFileWriter(schema, w, parquetProps(schema), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 		if err != nil {
-			return fmt.Errorf("record batch %d: %w", i, err)
+			return fmt.Errorf("parquet schema: %w", err)
 		}
-		err = writeParquetBatch(pw, schema, rec, i)
-		rec.Release()
+		units, descs, err := fieldMetadataJSON(schema)
 		if err != nil {
 			return err
 		}
+		if err := pw.AppendKeyValueMetadata(MetaKeyUnits, units); err != nil {
+			return err
+		}
+		return pw.AppendKeyValueMetadata(MetaKeyDescriptions, descs)
+	}, func(rec arrow.RecordBatch, i int) error {
+		return writeParquetBatch(pw, schema, rec, i)
+	})
+	if err != nil {
+		return err
 	}
-	closed = true
-	if err := pw.Close(); err != nil {
+	p := pw
+	pw = nil
+	if err := p.Close(); err != nil {
 		return fmt.Errorf("parquet: %w", err)
 	}
 	return nil

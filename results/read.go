@@ -115,16 +115,43 @@ func readTyped(r readAtSeeker, size int64, table string, decode func(*batch)) (M
 }
 
 // readBatches opens an Arrow IPC file, loads all record batches and hands them to use; they are
-// released afterwards. The file's flatbuffer metadata is verified first (see verifyIPCFile),
-// since arrow-go trusts it. arrow-go can still panic on corrupt input (for example on
-// inconsistent buffer sizes); such panics, and panics in use, are returned as errors.
-// Allocations through the reader's allocator are capped at a multiple of the file size so that
-// a corrupt length (e.g. of a compressed buffer) cannot exhaust memory.
+// released afterwards. See scanBatches for the checks.
 func readBatches(r readAtSeeker, size int64, use func(*arrow.Schema, []arrow.RecordBatch) error) (err error) {
 	var recs []arrow.RecordBatch
 	defer func() {
 		for _, rec := range recs {
 			rec.Release()
+		}
+		if p := recover(); p != nil { // a panic in use
+			err = fmt.Errorf("corrupt Arrow file: %v", p)
+		}
+	}()
+	var schema *arrow.Schema
+	err = scanBatches(r, size, func(s *arrow.Schema) error { schema = s; return nil },
+		func(rec arrow.RecordBatch, _ int) error {
+			rec.Retain()
+			recs = append(recs, rec)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	return use(schema, recs)
+}
+
+// scanBatches is the one reader of Arrow IPC files behind ReadTable, the typed readers,
+// ScanTable and WriteParquet. It verifies the file's flatbuffer metadata first (see
+// verifyIPCFile), since arrow-go trusts it, then hands the schema to start and each record batch,
+// checked against the schema and for consistent column lengths, to fn; each batch is released
+// when fn returns. arrow-go can still panic on corrupt input (for example on inconsistent buffer
+// sizes); such panics, and panics in start and fn, are returned as errors. Allocations through
+// the reader's allocator are capped at a multiple of the file size so that a corrupt length (e.g.
+// of a compressed buffer) cannot exhaust memory.
+func scanBatches(r readAtSeeker, size int64, start func(*arrow.Schema) error, fn func(rec arrow.RecordBatch, i int) error) (err error) {
+	var cur arrow.RecordBatch
+	defer func() {
+		if cur != nil {
+			cur.Release()
 		}
 		if p := recover(); p != nil {
 			err = fmt.Errorf("corrupt Arrow file: %v", p)
@@ -140,12 +167,15 @@ func readBatches(r readAtSeeker, size int64, use func(*arrow.Schema, []arrow.Rec
 	}
 	defer fr.Close()
 	schema := fr.Schema()
+	if err := start(schema); err != nil {
+		return err
+	}
 	for i := 0; i < fr.NumRecords(); i++ {
 		rec, err := fr.RecordBatchAt(i)
 		if err != nil {
 			return fmt.Errorf("record batch %d: %w", i, err)
 		}
-		recs = append(recs, rec)
+		cur = rec
 		if !rec.Schema().Equal(schema) {
 			return fmt.Errorf("record batch %d: schema differs from the file's", i)
 		}
@@ -154,15 +184,20 @@ func readBatches(r readAtSeeker, size int64, use func(*arrow.Schema, []arrow.Rec
 				return fmt.Errorf("record batch %d: column %d has %d rows, batch has %d", i, j, c.Len(), rec.NumRows())
 			}
 		}
+		if err := fn(rec, i); err != nil {
+			return err
+		}
+		cur = nil
+		rec.Release()
 	}
-	return use(schema, recs)
+	return nil
 }
 
 // ScanTable verifies the Arrow IPC file at path as ReadTable does, then hands its record
 // batches to fn one at a time, each released after fn returns, so memory is one batch rather
 // than the whole file. fn is called once with a nil batch for a file with no batches, so that it
 // always sees the schema. Corrupt input gives an error, never a crash.
-func ScanTable(path string, fn func(schema *arrow.Schema, rec arrow.RecordBatch) error) (err error) {
+func ScanTable(path string, fn func(schema *arrow.Schema, rec arrow.RecordBatch) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("results: %w", err)
@@ -172,47 +207,15 @@ func ScanTable(path string, fn func(schema *arrow.Schema, rec arrow.RecordBatch)
 	if err != nil {
 		return fmt.Errorf("results: %s: %w", path, err)
 	}
-	var cur arrow.RecordBatch
-	defer func() {
-		if cur != nil {
-			cur.Release()
-		}
-		if p := recover(); p != nil {
-			err = fmt.Errorf("results: %s: corrupt Arrow file: %v", path, p)
-		}
-	}()
-	if err := verifyIPCFile(f, size); err != nil {
-		return fmt.Errorf("results: %s: not a valid Arrow IPC file: %w", path, err)
+	var schema *arrow.Schema
+	n := 0
+	err = scanBatches(f, size, func(s *arrow.Schema) error { schema = s; return nil },
+		func(rec arrow.RecordBatch, _ int) error { n++; return fn(schema, rec) })
+	if err == nil && n == 0 {
+		err = fn(schema, nil)
 	}
-	alloc := &cappedAllocator{mem: memory.DefaultAllocator, limit: 4*size + 1<<16}
-	fr, err := ipc.NewFileReader(f, ipc.WithAllocator(alloc))
 	if err != nil {
-		return fmt.Errorf("results: %s: not an Arrow IPC file: %w", path, err)
-	}
-	defer fr.Close()
-	schema := fr.Schema()
-	if fr.NumRecords() == 0 {
-		return fn(schema, nil)
-	}
-	for i := 0; i < fr.NumRecords(); i++ {
-		rec, err := fr.RecordBatchAt(i)
-		if err != nil {
-			return fmt.Errorf("results: %s: record batch %d: %w", path, i, err)
-		}
-		cur = rec
-		if !rec.Schema().Equal(schema) {
-			return fmt.Errorf("results: %s: record batch %d: schema differs from the file's", path, i)
-		}
-		for j, c := range rec.Columns() {
-			if int64(c.Len()) != rec.NumRows() {
-				return fmt.Errorf("results: %s: record batch %d: column %d has %d rows, batch has %d", path, i, j, c.Len(), rec.NumRows())
-			}
-		}
-		if err := fn(schema, rec); err != nil {
-			return err
-		}
-		cur = nil
-		rec.Release()
+		return fmt.Errorf("results: %s: %w", path, err)
 	}
 	return nil
 }
