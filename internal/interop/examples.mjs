@@ -34,27 +34,17 @@
 //     "interval ≤ k" and the queue is a cumulative sum of per-interval counts.
 
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import pl from "nodejs-polars";
+import { plain, version } from "./common.mjs";
 import { tableFromIPC } from "apache-arrow";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const version = (pkg) => JSON.parse(readFileSync(join(here, "node_modules", pkg, "package.json"), "utf8")).version;
 
 const METRICS = ["cost_usd", "slo_violation_rate", "mean_wait_s"];
 const QUANTILES = { p50: 0.5, p90: 0.9, p99: 0.99 };
 
 class InputError extends Error {}
 
-// JSON-safe scalar: BigInt to number when exact, else string; NaN and infinities to strings.
-function plain(v) {
-  if (typeof v === "bigint") {
-    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
-  }
-  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
-  return v;
-}
 
 function readIPC(path) {
   if (!existsSync(path)) throw new InputError(`${path}: no such file`);

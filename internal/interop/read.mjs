@@ -14,13 +14,11 @@
 // field_metadata. Integers beyond 2^53 (e.g. the uint64 seed) are printed as strings.
 
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import pl from "nodejs-polars";
+import { describeFrame, plain, plainObject, version } from "./common.mjs";
 import { tableFromIPC } from "apache-arrow";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const version = (pkg) => JSON.parse(readFileSync(join(here, "node_modules", pkg, "package.json"), "utf8")).version;
 
 const ALL = ["jobs", "hosts", "summary"]; // the default
 const KNOWN = [...ALL, "services", "links", "storage", "provisioning"];
@@ -30,43 +28,11 @@ function usage(msg) {
   process.exit(2);
 }
 
-// JSON-safe scalar: BigInt to number when exact, else string; typed values to plain ones.
-function plain(v) {
-  if (typeof v === "bigint") {
-    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
-  }
-  if (typeof v === "number" && !Number.isFinite(v)) return String(v); // NaN, Infinity
-  return v;
-}
 
-function plainObject(o) {
-  if (o == null) return null;
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, plain(v)]));
-}
 
 function readPolars(path) {
   // pl.readIPC treats a string as a path only when it ends in ".ipc"; pass the bytes instead.
-  const df = pl.readIPC(readFileSync(path));
-  const out = {
-    rows: df.height,
-    columns: df.columns,
-    dtypes: df.dtypes.map((d) => String(d).replace(/^DataType\((.*)\)$/, "$1")),
-    null_counts: {},
-    first_row: df.height > 0 ? plainObject(df.head(1).toRecords()[0]) : null,
-    sums: {},
-  };
-  for (const [i, name] of df.columns.entries()) {
-    const s = df.getColumn(name);
-    out.null_counts[name] = s.nullCount();
-    const dt = out.dtypes[i];
-    if (dt === "Bool") {
-      out.sums[name] = plain(s.cast(pl.Int64).sum());
-    } else if (/^(Int\d+|UInt(8|16|32)|Float\d+)$/.test(dt)) {
-      // (Series.sum panics on UInt64 in nodejs-polars 0.25.2, so UInt64 columns get no sum.)
-      out.sums[name] = plain(s.sum());
-    }
-  }
-  return out;
+  return describeFrame(pl, pl.readIPC(readFileSync(path)));
 }
 
 function readArrow(path) {

@@ -15,13 +15,11 @@
 // seed) are printed as strings, NaN and infinities as "NaN", "Infinity", "-Infinity".
 
 import { readFileSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import pl from "nodejs-polars";
+import { describeFrame, plain, plainObject, version } from "./common.mjs";
 import { DuckDBInstance } from "@duckdb/node-api";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const version = (pkg) => JSON.parse(readFileSync(join(here, "node_modules", pkg, "package.json"), "utf8")).version;
 
 const ALL = ["jobs", "hosts", "summary", "services", "links", "storage", "provisioning"];
 
@@ -30,19 +28,7 @@ function usage(msg) {
   process.exit(2);
 }
 
-// JSON-safe scalar: BigInt to number when exact, else string; non-finite numbers to strings.
-function plain(v) {
-  if (typeof v === "bigint") {
-    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
-  }
-  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
-  return v;
-}
 
-function plainObject(o) {
-  if (o == null) return null;
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, plain(v)]));
-}
 
 // SQL string literal.
 const lit = (s) => `'${String(s).replaceAll("'", "''")}'`;
@@ -108,27 +94,7 @@ async function readDuckDB(conn, path) {
 }
 
 function readPolars(path) {
-  const df = pl.readParquet(readFileSync(path));
-  const out = {
-    rows: df.height,
-    columns: df.columns,
-    dtypes: df.dtypes.map((d) => String(d).replace(/^DataType\((.*)\)$/, "$1")),
-    null_counts: {},
-    first_row: df.height > 0 ? plainObject(df.head(1).toRecords()[0]) : null,
-    sums: {},
-  };
-  for (const [i, name] of df.columns.entries()) {
-    const s = df.getColumn(name);
-    out.null_counts[name] = s.nullCount();
-    const dt = out.dtypes[i];
-    if (dt === "Bool") {
-      out.sums[name] = plain(s.cast(pl.Int64).sum());
-    } else if (/^(Int\d+|UInt(8|16|32)|Float\d+)$/.test(dt)) {
-      // (Series.sum panics on UInt64 in nodejs-polars 0.25.2, so UInt64 columns get no sum.)
-      out.sums[name] = plain(s.sum());
-    }
-  }
-  return out;
+  return describeFrame(pl, pl.readParquet(readFileSync(path)));
 }
 
 const [dir, ...args] = process.argv.slice(2);
