@@ -14,7 +14,7 @@ import (
 // The answers docs/scenario-library.md gives for the built-in planning questions stay true.
 func TestScenarioLibraryAnswers(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: runs 42 simulations")
+		t.Skip("-short: runs 48 simulations")
 	}
 	dir := t.TempDir()
 	var out, errb bytes.Buffer
@@ -61,5 +61,23 @@ func TestScenarioLibraryAnswers(t *testing.T) {
 	}
 	if minutes["480/s 12"] != 0 || minutes["576/s 13"] != 0 || math.Abs(minutes["576/s 12"]-30.3) > 0.5 {
 		t.Errorf("traffic-spike violation minutes %v; docs say 0 today on 12, ~30.3 under the spike on 12, 0 on 13", minutes)
+	}
+
+	// carbon-shift: carbon-aware shifting saves 6.4% of carbon at the same energy.
+	carbon := filepath.Join(dir, "carbon")
+	if code := run([]string{"sweep", "carbon-shift", "--axis", "scheduler.shifting=none,carbon-aware", "--seeds", "3", "-q", "-o", carbon}, &out, &errb); code != 0 {
+		t.Fatalf("sweep: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	_, _, rows, err = results.ReadSweepSummary(filepath.Join(carbon, "summary.arrow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kg, kwh := map[string]float64{}, map[string]float64{}
+	for _, r := range rows {
+		kg[r.Params[0]] += r.Summary.CarbonKg
+		kwh[r.Params[0]] += r.Summary.EnergyKWh
+	}
+	if saved := 1 - kg["carbon-aware"]/kg["none"]; math.Abs(saved-0.064) > 0.001 || math.Abs(kwh["carbon-aware"]/kwh["none"]-1) > 1e-9 {
+		t.Errorf("carbon-shift saves %.4f of carbon (docs: 6.4%%), energy ratio %v (docs: unchanged)", saved, kwh["carbon-aware"]/kwh["none"])
 	}
 }

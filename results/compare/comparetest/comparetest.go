@@ -53,6 +53,8 @@ var setters = map[string]func(s *results.Summary, x float64){
 	"underprovisioned_host_hours":   func(s *results.Summary, x float64) { s.UnderprovisionedHostHours = x },
 	"preemptions":                   func(s *results.Summary, x float64) { s.Preemptions = int64(x) },
 	"jobs_preempted":                func(s *results.Summary, x float64) { s.JobsPreempted = int64(x) },
+	"jobs_shifted":                  func(s *results.Summary, x float64) { s.JobsShifted = int64(x) },
+	"shift_hours":                   func(s *results.Summary, x float64) { s.ShiftHours = x },
 }
 
 // Summary builds a summary with the given column values; the others are 0, except
