@@ -31,6 +31,17 @@ type Options struct {
 	// AllowExec lets the scenario start the external policy program it names; without it such
 	// a scenario is refused, so opening someone else's scenario never runs code silently.
 	AllowExec bool
+	// Sweep, when set, marks the run as one run of a sweep: run.json records its id and
+	// replicate, and FinalDir as its output_dir (the sweep writes into a temporary folder that
+	// it renames to FinalDir when the run is complete).
+	Sweep *SweepRun
+}
+
+// SweepRun identifies a run of a sweep (Options.Sweep).
+type SweepRun struct {
+	RunID     string
+	Replicate int
+	FinalDir  string
 }
 
 // Result file formats (Options.Format).
@@ -75,6 +86,8 @@ type Info struct {
 	StorageRows      int64   `json:"storage_rows,omitempty"`
 	ProvisioningRows int64   `json:"provisioning_rows,omitempty"`
 	OutputDir        string  `json:"output_dir"`
+	SweepRunID       string  `json:"sweep_run_id,omitempty"`
+	SweepReplicate   *int    `json:"sweep_replicate,omitempty"`
 	WroteHostsArr    bool    `json:"wrote_hosts_arrow"` // the hosts table was written (as hosts.arrow, hosts.parquet or both)
 	// Format is the result file format: "arrow", "parquet" or "both" (see Options.Format).
 	Format string `json:"format"`
@@ -174,6 +187,9 @@ func Run(sc *scenarios.Scenario, opt Options) (*Output, error) {
 	info := Info{Version: version.Version, Scenario: sc.Name, Seed: sc.Seed, JobsRows: jobs.Rows(),
 		GoVersion: runtime.Version(), GOMAXPROCS: runtime.GOMAXPROCS(0), StartedUTC: started.UTC().Format(time.RFC3339),
 		OutputDir: opt.OutDir, WroteHostsArr: writeHosts}
+	if sw := opt.Sweep; sw != nil {
+		info.OutputDir, info.SweepRunID, info.SweepReplicate = sw.FinalDir, sw.RunID, &sw.Replicate
+	}
 	if hosts != nil {
 		if err := hosts.Close(); err != nil {
 			return nil, err

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dcsim/dcsim/results"
+	"github.com/dcsim/dcsim/scenarios"
 )
 
 const execSweep = `name: exec
@@ -203,5 +204,33 @@ func TestExecuteFailureIsolated(t *testing.T) {
 	}})
 	if len(o.Failed()) != 1 || o.Count("not-run") != 5 {
 		t.Errorf("fail-fast: %d failed, %d not run", len(o.Failed()), o.Count("not-run"))
+	}
+}
+
+// A run's cached scenario (its configuration's, with the run's seed) is exactly the scenario
+// that resolving the base with all the run's overrides gives.
+func TestScenarioCacheMatchesResolve(t *testing.T) {
+	for _, src := range []string{
+		small,
+		"base: mmc\nseeds: [0, 5, 18446744073709551615]\naxes:\n  scheduler.placement: [first-fit, worst-fit]\n",
+		"base: services\nseeds: 2\nset: {horizon: 1h}\naxes:\n  services.0.replicas: [10, 12]\n",
+		"base: autoscale-diurnal\nseed: 9\nseeds: 2\nzip:\n  - provisioning.policy: [static, predictive]\n    provisioning.headroom: [0.1, 0.2]\n",
+	} {
+		p := mustExpand(t, src)
+		for _, r := range p.Runs {
+			got, err := p.Scenario(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := scenarios.Resolve(p.Sweep.BasePath(), r.Sets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gy, _ := got.YAML()
+			wy, _ := want.YAML()
+			if !bytes.Equal(gy, wy) {
+				t.Fatalf("run %s: cached scenario differs from a fresh resolve:\n%s\n---\n%s", r.ID, gy, wy)
+			}
+		}
 	}
 }

@@ -32,6 +32,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -83,6 +84,16 @@ type Plan struct {
 	Runs   []Run
 	Hash   string // SHA-256 of the expansion (ids, parameters, seeds, base and fixed overrides)
 	Root   uint64 // root seed
+
+	configs sync.Map // configuration key → *config: each configuration is resolved once
+}
+
+// config is one configuration's resolved scenario (all its replicates share it; they differ
+// only in the seed).
+type config struct {
+	once sync.Once
+	sc   *scenarios.Scenario
+	err  error
 }
 
 func inputErr(pos, format string, a ...any) error {
