@@ -1,9 +1,11 @@
 package results
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
@@ -221,4 +224,59 @@ func fieldMetadataJSON(schema *arrow.Schema) (units, descs string, err error) {
 	u.WriteByte('}')
 	d.WriteByte('}')
 	return u.String(), d.String(), nil
+}
+
+// ScanParquet reads a Parquet file written by WriteParquet (or any flat Parquet file) batch by
+// batch with pqarrow, handing each record batch (at most BatchRows rows) to fn as ScanTable does
+// for Arrow files: the Arrow schema stored in the file (with dcsim's metadata and units) is
+// restored, fn sees a nil batch once for a file with no rows, and panics of the reader on
+// corrupt input are returned as errors. Unlike the Arrow readers it does not bound the memory a
+// corrupt file can ask for; it is meant for dcsim's own output.
+func ScanParquet(path string, fn func(schema *arrow.Schema, rec arrow.RecordBatch) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("results: %s: corrupt Parquet file: %v", path, p)
+		}
+	}()
+	pf, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		return fmt.Errorf("results: %w", err)
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: BatchRows}, memory.DefaultAllocator)
+	if err != nil {
+		return fmt.Errorf("results: %s: %w", path, err)
+	}
+	schema, err := fr.Schema()
+	if err != nil {
+		return fmt.Errorf("results: %s: %w", path, err)
+	}
+	rr, err := fr.GetRecordReader(context.Background(), nil, nil)
+	if err != nil {
+		return fmt.Errorf("results: %s: %w", path, err)
+	}
+	defer rr.Release()
+	n := 0
+	for rr.Next() {
+		n++
+		if err := fn(schema, rr.RecordBatch()); err != nil {
+			return err
+		}
+	}
+	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("results: %s: %w", path, err)
+	}
+	if n == 0 {
+		return fn(schema, nil)
+	}
+	return nil
+}
+
+// ScanFile is ScanTable for an Arrow file and ScanParquet for a file whose name ends in
+// ".parquet".
+func ScanFile(path string, fn func(schema *arrow.Schema, rec arrow.RecordBatch) error) error {
+	if strings.HasSuffix(path, ".parquet") {
+		return ScanParquet(path, fn)
+	}
+	return ScanTable(path, fn)
 }

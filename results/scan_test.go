@@ -56,3 +56,68 @@ func TestScanTable(t *testing.T) {
 		t.Error("missing file: no error")
 	}
 }
+
+// ScanParquet gives back, batch by batch, the rows and the schema (dcsim metadata and units
+// included) of the Arrow file a Parquet file was converted from.
+func TestScanParquetMatchesArrow(t *testing.T) {
+	for _, n := range []int{0, 7, BatchRows + 5} {
+		dir := t.TempDir()
+		ap := filepath.Join(dir, "jobs.arrow")
+		writeJobs(t, ap, sampleJobs(n, 3), testMeta)
+		pp := ParquetPath(ap)
+		if err := WriteParquet(ap, pp); err != nil {
+			t.Fatal(err)
+		}
+		tbl, err := ReadTable(ap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows int64
+		var want []arrow.RecordBatch
+		tr := array.NewTableReader(tbl, BatchRows)
+		for tr.Next() {
+			rec := tr.RecordBatch()
+			rec.Retain()
+			want = append(want, rec)
+		}
+		calls := 0
+		err = ScanFile(pp, func(s *arrow.Schema, rec arrow.RecordBatch) error {
+			calls++
+			if v, _ := s.Metadata().GetValue(MetaKeyTable); v != TableJobs {
+				t.Errorf("n=%d: dcsim.table = %q", n, v)
+			}
+			f, _ := s.FieldsByName("wait_s")
+			if u, _ := f[0].Metadata.GetValue(FieldKeyUnit); u != "s" {
+				t.Errorf("n=%d: wait_s unit %q", n, u)
+			}
+			if rec == nil || rec.NumRows() == 0 {
+				return nil
+			}
+			// The Arrow file's batches and the Parquet reader's are both BatchRows rows (row
+			// groups are a multiple of it), so they line up.
+			if calls-1 >= len(want) {
+				t.Fatalf("n=%d: more batches than the Arrow file has", n)
+			}
+			w := want[calls-1]
+			for c := 0; c < int(rec.NumCols()); c++ {
+				if !array.Equal(rec.Column(c), w.Column(c)) {
+					t.Errorf("n=%d: column %s differs in batch %d", n, s.Field(c).Name, calls-1)
+				}
+			}
+			rows += rec.NumRows()
+			return nil
+		})
+		for _, r := range want {
+			r.Release()
+		}
+		tbl.Release()
+		if err != nil || rows != int64(n) || calls == 0 {
+			t.Errorf("n=%d: %v, %d rows, %d calls", n, err, rows, calls)
+		}
+	}
+	bad := filepath.Join(t.TempDir(), "bad.parquet")
+	os.WriteFile(bad, []byte("PAR1 this is not parquet PAR1"), 0o644)
+	if err := ScanFile(bad, func(*arrow.Schema, arrow.RecordBatch) error { return nil }); err == nil {
+		t.Error("corrupt Parquet: no error")
+	}
+}

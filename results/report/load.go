@@ -49,7 +49,7 @@ func (e fnError) Error() string { return e.err.Error() }
 func eachBatchSchema(path, want string, schema func(*arrow.Schema), fn func(rec arrow.RecordBatch, first int64) error) (tableMeta, error) {
 	var md tableMeta
 	first := int64(0)
-	err := results.ScanTable(path, func(s *arrow.Schema, rec arrow.RecordBatch) error {
+	err := results.ScanFile(path, func(s *arrow.Schema, rec arrow.RecordBatch) error {
 		if md == nil {
 			md = tableMeta(s.Metadata().ToMap())
 			if want != "" {
@@ -531,3 +531,14 @@ func exists(path string) bool {
 }
 
 func join(dir, name string) string { return filepath.Join(dir, name) }
+
+// tableFile is the file of table name in run folder dir: name.arrow, else name.parquet (a run
+// written with --format parquet), else "".
+func tableFile(dir, name string) string {
+	for _, ext := range []string{".arrow", ".parquet"} {
+		if p := join(dir, name+ext); exists(p) {
+			return p
+		}
+	}
+	return ""
+}

@@ -178,8 +178,8 @@ func buildRun(dir string, sum *sumTable, heading string) (*runView, error) {
 		end = c.Num[0]
 	}
 	// Utilization and power.
-	hp := join(dir, "hosts.arrow")
-	if exists(hp) {
+	hp := tableFile(dir, "hosts")
+	if hp != "" {
 		hs, err := readHosts(hp)
 		if err != nil {
 			return nil, err
@@ -208,11 +208,11 @@ func buildRun(dir string, sum *sumTable, heading string) (*runView, error) {
 			}
 		}
 	} else {
-		rv.Notes = append(rv.Notes, "No hosts.arrow in this run (output.hosts: false): no utilization or power chart.")
+		rv.Notes = append(rv.Notes, "No hosts.arrow or hosts.parquet in this run (output.hosts: false): no utilization or power chart.")
 	}
 	// Queue and waits.
-	jp := join(dir, "jobs.arrow")
-	if exists(jp) {
+	jp := tableFile(dir, "jobs")
+	if jp != "" {
 		js, _, err := readJobs(jp)
 		if err != nil {
 			return nil, err
@@ -249,7 +249,7 @@ func buildRun(dir string, sum *sumTable, heading string) (*runView, error) {
 				Rejected: itoa(s.Rejected), Unfinished: itoa(s.Unfinished), SLO: itoa(s.SLO), Wait: w})
 		}
 	} else {
-		rv.Notes = append(rv.Notes, "No jobs.arrow in this run: no queue or wait-time chart.")
+		rv.Notes = append(rv.Notes, "No jobs.arrow or jobs.parquet in this run: no queue or wait-time chart.")
 	}
 	return rv, nil
 }
