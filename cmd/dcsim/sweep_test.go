@@ -151,6 +151,39 @@ func TestSweepKilledAndShardedProcesses(t *testing.T) {
 		t.Errorf("temporary run folders left: %v", tmps)
 	}
 
+	// Ctrl-C (SIGINT): exit 130, temporary run folders removed, and the same command resumes.
+	interrupted := filepath.Join(dir, "interrupted")
+	cmd = exec.Command(bin, "sweep", sweepFile, "-q", "-j", "1", "-o", interrupted)
+	var ib bytes.Buffer
+	cmd.Stderr = &ib
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(60 * time.Second)
+	for {
+		ents, _ := os.ReadDir(filepath.Join(interrupted, "runs"))
+		if len(ents) >= 2 || time.Now().After(deadline) { // one complete run and one in progress
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	err = cmd.Wait()
+	if _, statErr := os.Stat(filepath.Join(interrupted, "summary.arrow")); statErr != nil {
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 || !strings.Contains(ib.String(), "run the same command again") {
+			t.Errorf("interrupted sweep: %v, stderr %q", err, ib.String())
+		}
+		if tmps, _ := filepath.Glob(filepath.Join(interrupted, "runs", ".tmp-*")); len(tmps) > 0 {
+			t.Errorf("Ctrl-C left temporary run folders: %v", tmps)
+		}
+	}
+	if out, err := exec.Command(bin, "sweep", sweepFile, "-q", "-j", "2", "-o", interrupted).CombinedOutput(); err != nil {
+		t.Fatalf("resume after Ctrl-C: %v\n%s", err, out)
+	}
+	if !bytes.Equal(ref, fileBytes(t, filepath.Join(interrupted, "summary.arrow"))) {
+		t.Error("summary after Ctrl-C and resume differs from the uninterrupted sweep")
+	}
+
 	// Four shards as four processes at once (as Kubernetes Indexed Job pods would be), each in its
 	// own folder, with the index from JOB_COMPLETION_INDEX; then merge.
 	var shards []string
