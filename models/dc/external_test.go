@@ -9,13 +9,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dcsim/dcsim/models"
 	"github.com/dcsim/dcsim/models/failure"
 	"github.com/dcsim/dcsim/models/policy/external"
+	"github.com/dcsim/dcsim/models/policy/external/externaltest"
 	"github.com/dcsim/dcsim/models/power"
 	"github.com/dcsim/dcsim/models/trace"
 	"github.com/dcsim/dcsim/models/workload"
@@ -24,32 +24,7 @@ import (
 	"github.com/dcsim/dcsim/sim"
 )
 
-var (
-	pythonOnce sync.Once
-	pythonPath string
-	pythonErr  error
-)
-
-// python3 returns the Python 3 interpreter's own path (not a version manager's shim), skipping
-// the test when python3 is absent — unless DCSIM_REQUIRE_PYTHON=1 (CI) makes that a failure.
-func python3(t testing.TB) string {
-	t.Helper()
-	pythonOnce.Do(func() {
-		var out []byte
-		out, pythonErr = exec.Command("python3", "-c", "import sys; print(sys.executable)").Output()
-		pythonPath = strings.TrimSpace(string(out))
-		if pythonErr == nil && pythonPath == "" {
-			pythonErr = errors.New("python3 did not tell its path")
-		}
-	})
-	if pythonErr != nil {
-		if os.Getenv("DCSIM_REQUIRE_PYTHON") == "1" {
-			t.Fatalf("python3 not found and DCSIM_REQUIRE_PYTHON=1: %v", pythonErr)
-		}
-		t.Skipf("python3 not found (the external-policy tests run their policies with it): %v", pythonErr)
-	}
-	return pythonPath
-}
+func python3(t testing.TB) string { t.Helper(); return externaltest.Python3(t) }
 
 func absPath(t testing.TB, rel string) string {
 	p, err := filepath.Abs(rel)
