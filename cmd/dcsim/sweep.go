@@ -31,7 +31,7 @@ run again skips the complete runs and ends with the same summary.arrow as an uni
 Exit codes: 0 every run succeeded, 1 some run failed (the others still ran), 2 bad input.
 
 Examples:
-  dcsim sweep docs/examples/placement.yaml -o out/placement
+  dcsim sweep docs/examples/placement-sweep.yaml -o out/placement
   dcsim sweep default --axis scheduler.placement=first-fit,best-fit,worst-fit --seeds 3 -o out/p
   dcsim sweep big.yaml -o /shared/big --shard $JOB_COMPLETION_INDEX/8
   dcsim sweep big.yaml -o /shared/big --shard auto/8     # index from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID
