@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"errors"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -251,4 +252,25 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("canonical form rejected: %v\n%s", err, sw.Canonical())
 		}
 	})
+}
+
+// The sweep files shipped in docs parse, expand and validate.
+func TestShippedSweepFiles(t *testing.T) {
+	for _, f := range []string{"../../docs/examples/placement-sweep.yaml", "../../docs/ci/sweep.yaml"} {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sw, err := Parse(f, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := sw.Expand()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Validate(2); err != nil || len(p.Runs) < 2 {
+			t.Errorf("%s: %v, %d runs", f, err, len(p.Runs))
+		}
+	}
 }
