@@ -2,6 +2,7 @@ package results
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -119,5 +120,55 @@ func TestScanParquetMatchesArrow(t *testing.T) {
 	os.WriteFile(bad, []byte("PAR1 this is not parquet PAR1"), 0o644)
 	if err := ScanFile(bad, func(*arrow.Schema, arrow.RecordBatch) error { return nil }); err == nil {
 		t.Error("corrupt Parquet: no error")
+	}
+}
+
+// Column sets are pooled across writers: a writer aborted half-way, one closed after an error,
+// and writers running at once never leak rows into another writer's file.
+func TestPooledColumnSets(t *testing.T) {
+	dir := t.TempDir()
+	w, err := NewJobsWriter(filepath.Join(dir, "aborted.arrow"), testMeta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	junk := sampleJobs(BatchRows+100, 9) // one batch written, 100 rows pending
+	for i := range junk {
+		w.Write(&junk[i])
+	}
+	w.Abort()
+	w.Abort()
+	if err := w.Write(&junk[0]); err == nil {
+		t.Error("write after abort accepted")
+	}
+	done := make(chan error)
+	for g := range 4 {
+		go func() {
+			for k := range 5 {
+				p := filepath.Join(dir, fmt.Sprintf("j-%d-%d.arrow", g, k))
+				rows := sampleJobs(7+g*1000+k*13, uint64(g*10+k))
+				writeJobs(t, p, rows, testMeta)
+				got, _, err := ReadJobs(p)
+				if err != nil {
+					done <- err
+					return
+				}
+				if len(got) != len(rows) {
+					done <- fmt.Errorf("%s: %d rows, want %d", p, len(got), len(rows))
+					return
+				}
+				for i := range rows {
+					if got[i] != rows[i] {
+						done <- fmt.Errorf("%s row %d differs", p, i)
+						return
+					}
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/dcsim/dcsim/internal/atomicfile"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -38,6 +39,24 @@ type tableWriter struct {
 	inflight bool
 	err      error // first error; sticky
 	closed   bool
+	// recycle, if set, is called once when the writer is done with its column sets (after close
+	// or abort, with no batch in flight), to return them to a pool.
+	recycle func()
+}
+
+// release calls recycle once.
+func (t *tableWriter) release() {
+	if t.recycle != nil {
+		r := t.recycle
+		t.recycle = nil
+		for _, set := range t.sets {
+			for _, c := range set {
+				c.reset()
+			}
+		}
+		t.sets = [2][]column{}
+		r()
+	}
 }
 
 // newTableWriter creates the file. a and b must be two column sets of the same fields.
@@ -151,6 +170,7 @@ func (t *tableWriter) close() error {
 			t.err = fmt.Errorf("results: write %s: %w", t.file.Name(), err)
 		}
 	}
+	t.release()
 	if t.err != nil {
 		t.file.Abort()
 		return t.err
@@ -161,6 +181,7 @@ func (t *tableWriter) close() error {
 func (t *tableWriter) abort() {
 	t.closed = true
 	t.wait()
+	t.release()
 	t.file.Abort()
 }
 
@@ -185,13 +206,24 @@ type JobsWriter struct {
 // NewJobsWriter creates a writer for jobs.arrow at path. Nothing appears at path until Close
 // succeeds.
 func NewJobsWriter(path string, meta Meta) (*JobsWriter, error) {
-	sets := [2]*jobsCols{new(jobsCols), new(jobsCols)}
+	sets := [2]*jobsCols{jobsColsPool.Get().(*jobsCols), jobsColsPool.Get().(*jobsCols)}
 	t, err := newTableWriter(path, TableJobs, meta, sets[0].fields(), sets[1].fields())
 	if err != nil {
+		jobsColsPool.Put(sets[0])
+		jobsColsPool.Put(sets[1])
 		return nil, err
 	}
+	t.recycle = func() { jobsColsPool.Put(sets[0]); jobsColsPool.Put(sets[1]) }
 	return &JobsWriter{t: t, c: sets[0], sets: sets}, nil
 }
+
+// Column sets are pooled across writers: a sweep of many small runs otherwise grows a fresh
+// set of column slices for every file. A set goes back to its pool reset (empty, capacity kept)
+// only when its writer is done with it.
+var (
+	jobsColsPool  = sync.Pool{New: func() any { return new(jobsCols) }}
+	hostsColsPool = sync.Pool{New: func() any { return new(hostsCols) }}
+)
 
 // boundedSlowdownTauUS is τ of the bounded slowdown, 10 s.
 const boundedSlowdownTauUS = 10_000_000
@@ -272,11 +304,14 @@ type HostsWriter struct {
 // NewHostsWriter creates a writer for hosts.arrow at path. Nothing appears at path until Close
 // succeeds.
 func NewHostsWriter(path string, meta Meta) (*HostsWriter, error) {
-	sets := [2]*hostsCols{new(hostsCols), new(hostsCols)}
+	sets := [2]*hostsCols{hostsColsPool.Get().(*hostsCols), hostsColsPool.Get().(*hostsCols)}
 	t, err := newTableWriter(path, TableHosts, meta, sets[0].fields(), sets[1].fields())
 	if err != nil {
+		hostsColsPool.Put(sets[0])
+		hostsColsPool.Put(sets[1])
 		return nil, err
 	}
+	t.recycle = func() { hostsColsPool.Put(sets[0]); hostsColsPool.Put(sets[1]) }
 	return &HostsWriter{t: t, c: sets[0], sets: sets}, nil
 }
 
