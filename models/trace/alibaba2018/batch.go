@@ -68,13 +68,13 @@ func NewBatchTaskReader(r io.Reader, name string) (*BatchTaskReader, error) {
 }
 
 // Name returns the name used in error messages.
-func (r *BatchTaskReader) Name() string { return r.lr.name }
+func (r *BatchTaskReader) Name() string { return r.lr.Name }
 
 // Stats returns the line counts so far.
-func (r *BatchTaskReader) Stats() ReaderStats { return r.lr.stats }
+func (r *BatchTaskReader) Stats() ReaderStats { return r.lr.Stats }
 
 // Close releases the reader (and the file, for OpenBatchTask).
-func (r *BatchTaskReader) Close() error { return r.lr.close() }
+func (r *BatchTaskReader) Close() error { return r.lr.Close() }
 
 // Next returns the next record, io.EOF at the end, or a *ParseError. Errors
 // are sticky.
@@ -89,22 +89,22 @@ func (r *BatchTaskReader) Next() (BatchTask, error) {
 		if r.firstBad == nil {
 			r.firstBad = err
 		}
-		r.lr.err = nil
+		r.lr.Err = nil
 	}
 }
 
 func (r *BatchTaskReader) next() (BatchTask, error) {
 	lr := r.lr
-	if err := lr.next(); err != nil {
+	if err := lr.Next(); err != nil {
 		return BatchTask{}, err
 	}
-	t := BatchTask{Line: lr.line}
+	t := BatchTask{Line: lr.Line}
 	var err error
 	if t.TaskName, err = lr.str(1, false); err != nil {
 		return BatchTask{}, err
 	}
 	if t.DAG, err = ParseTaskName(t.TaskName); err != nil {
-		return BatchTask{}, lr.fail(1, err.Error())
+		return BatchTask{}, lr.Fail(1, err.Error())
 	}
 	if t.InstanceNum, err = lr.wholeField(2, true); err != nil {
 		return BatchTask{}, err
@@ -130,6 +130,6 @@ func (r *BatchTaskReader) next() (BatchTask, error) {
 	if t.PlanMem, err = lr.floatField(9, true, false); err != nil {
 		return BatchTask{}, err
 	}
-	lr.stats.Rows++
+	lr.Stats.Rows++
 	return t, nil
 }

@@ -101,7 +101,7 @@ func Jobs(r *BatchTaskReader, emit func(Job) error) (Stats, error) {
 				return st, err
 			}
 			if prev, ok := ended[t.JobName]; ok {
-				return st, r.lr.fail(3, fmt.Sprintf("job %q reappears after its rows ended at line %d (rows must be grouped by job)", t.JobName, prev))
+				return st, r.lr.Fail(3, fmt.Sprintf("job %q reappears after its rows ended at line %d (rows must be grouped by job)", t.JobName, prev))
 			}
 			cur = Job{Name: t.JobName, Line: t.Line}
 		}

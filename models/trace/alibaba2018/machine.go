@@ -68,19 +68,19 @@ func NewMachineMetaReader(r io.Reader, name string) (*MachineMetaReader, error) 
 }
 
 // Stats returns the line counts so far.
-func (r *MachineMetaReader) Stats() ReaderStats { return r.lr.stats }
+func (r *MachineMetaReader) Stats() ReaderStats { return r.lr.Stats }
 
 // Close releases the reader (and the file, for OpenMachineMeta).
-func (r *MachineMetaReader) Close() error { return r.lr.close() }
+func (r *MachineMetaReader) Close() error { return r.lr.Close() }
 
 // Next returns the next record, io.EOF at the end, or a *ParseError. Errors
 // are sticky.
 func (r *MachineMetaReader) Next() (MachineMeta, error) {
 	lr := r.lr
-	if err := lr.next(); err != nil {
+	if err := lr.Next(); err != nil {
 		return MachineMeta{}, err
 	}
-	m := MachineMeta{Line: lr.line}
+	m := MachineMeta{Line: lr.Line}
 	var err error
 	if m.MachineID, err = lr.str(1, true); err != nil {
 		return MachineMeta{}, err
@@ -91,13 +91,13 @@ func (r *MachineMetaReader) Next() (MachineMeta, error) {
 	if m.FailureDomain1, err = lr.str(3, true); err != nil {
 		return MachineMeta{}, err
 	}
-	m.FailureDomain2 = lr.internStr(lr.fields[3])
+	m.FailureDomain2 = lr.internStr(lr.Fields[3])
 	cpus, err := lr.nonNegInt(5)
 	if err != nil {
 		return MachineMeta{}, err
 	}
 	if cpus > 1<<20 {
-		return MachineMeta{}, lr.fail(5, "out of range "+textio.Quote(lr.fields[4]))
+		return MachineMeta{}, lr.Fail(5, "out of range "+textio.Quote(lr.Fields[4]))
 	}
 	m.CPUNum = int(cpus)
 	if m.MemSize, err = lr.floatField(6, false, false); err != nil {
@@ -106,7 +106,7 @@ func (r *MachineMetaReader) Next() (MachineMeta, error) {
 	if m.Status, err = lr.str(7, true); err != nil {
 		return MachineMeta{}, err
 	}
-	lr.stats.Rows++
+	lr.Stats.Rows++
 	return m, nil
 }
 
@@ -133,19 +133,19 @@ func NewMachineUsageReader(r io.Reader, name string) (*MachineUsageReader, error
 }
 
 // Stats returns the line counts so far.
-func (r *MachineUsageReader) Stats() ReaderStats { return r.lr.stats }
+func (r *MachineUsageReader) Stats() ReaderStats { return r.lr.Stats }
 
 // Close releases the reader (and the file, for OpenMachineUsage).
-func (r *MachineUsageReader) Close() error { return r.lr.close() }
+func (r *MachineUsageReader) Close() error { return r.lr.Close() }
 
 // Next returns the next record, io.EOF at the end, or a *ParseError. Errors
 // are sticky.
 func (r *MachineUsageReader) Next() (MachineUsage, error) {
 	lr := r.lr
-	if err := lr.next(); err != nil {
+	if err := lr.Next(); err != nil {
 		return MachineUsage{}, err
 	}
-	u := MachineUsage{Line: lr.line}
+	u := MachineUsage{Line: lr.Line}
 	var err error
 	if u.MachineID, err = lr.str(1, true); err != nil {
 		return MachineUsage{}, err
@@ -159,6 +159,6 @@ func (r *MachineUsageReader) Next() (MachineUsage, error) {
 			return MachineUsage{}, err
 		}
 	}
-	lr.stats.Rows++
+	lr.Stats.Rows++
 	return u, nil
 }

@@ -51,12 +51,12 @@ func NewMachineReader(r io.Reader, name string) (*MachineReader, error) {
 // Next returns the next record, io.EOF at the end, or a *ParseError.
 func (r *MachineReader) Next() (MachineEvent, error) {
 	lr := r.lr
-	if err := lr.next(); err != nil {
+	if err := lr.Next(); err != nil {
 		return MachineEvent{}, err
 	}
 	var e MachineEvent
 	var err error
-	e.Line = lr.line
+	e.Line = lr.Line
 	if e.TimeUS, err = lr.timeField(); err != nil {
 		return MachineEvent{}, err
 	}
@@ -77,4 +77,4 @@ func (r *MachineReader) Next() (MachineEvent, error) {
 }
 
 // Close releases the decompressor and, for OpenMachineEvents, the file.
-func (r *MachineReader) Close() error { return r.lr.close() }
+func (r *MachineReader) Close() error { return r.lr.Close() }

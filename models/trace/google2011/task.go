@@ -115,18 +115,18 @@ func (r *TaskReader) Next() (TaskEvent, error) {
 		if r.firstBad == nil {
 			r.firstBad = err
 		}
-		r.lr.err = nil
+		r.lr.Err = nil
 	}
 }
 
 func (r *TaskReader) next() (TaskEvent, error) {
 	lr := r.lr
-	if err := lr.next(); err != nil {
+	if err := lr.Next(); err != nil {
 		return TaskEvent{}, err
 	}
 	var e TaskEvent
 	var err error
-	e.Line = lr.line
+	e.Line = lr.Line
 	if e.TimeUS, err = lr.timeField(); err != nil {
 		return TaskEvent{}, err
 	}
@@ -168,4 +168,4 @@ func (r *TaskReader) next() (TaskEvent, error) {
 }
 
 // Close releases the decompressor and, for OpenTaskEvents, the file.
-func (r *TaskReader) Close() error { return r.lr.close() }
+func (r *TaskReader) Close() error { return r.lr.Close() }
