@@ -144,26 +144,18 @@ type InstanceEvent struct {
 }
 
 // InstanceEventReader streams instance_events records.
-type InstanceEventReader struct{ lr *lineReader }
+type InstanceEventReader struct{ records }
 
 // OpenInstanceEvents opens an instance_events file, gzip'd (recognised by its magic bytes)
 // or plain. Errors name the path.
 func OpenInstanceEvents(path string) (*InstanceEventReader, error) {
-	lr, err := openPath(path)
-	if err != nil {
-		return nil, err
-	}
-	return &InstanceEventReader{lr}, nil
+	return openRecords(path, func(r records) *InstanceEventReader { return &InstanceEventReader{r} })
 }
 
 // NewInstanceEventReader reads instance_events records from r (gzip'd or plain); name is
 // used in error messages. Close does not close r.
 func NewInstanceEventReader(r io.Reader, name string) (*InstanceEventReader, error) {
-	lr, err := newLineReader(r, name)
-	if err != nil {
-		return nil, err
-	}
-	return &InstanceEventReader{lr}, nil
+	return newRecords(r, name, func(r records) *InstanceEventReader { return &InstanceEventReader{r} })
 }
 
 // Next returns the next record, io.EOF at the end, a *ParseError, or a read error.
@@ -218,17 +210,6 @@ func (r *InstanceEventReader) Next() (InstanceEvent, error) {
 	}
 }
 
-// OnMalformed makes Next skip malformed lines: it calls fn with each one's error and goes
-// on with the next line instead of failing. An over-long line and read errors still end
-// reading. fn nil restores the default.
-func (r *InstanceEventReader) OnMalformed(fn func(*ParseError)) { r.lr.onBad = fn }
-
-// Stats returns what has been read so far.
-func (r *InstanceEventReader) Stats() ReadStats { return r.lr.stats }
-
-// Close releases the decompressor and, for OpenInstanceEvents, the file.
-func (r *InstanceEventReader) Close() error { return r.lr.close() }
-
 // CollectionEvent is one collection_events record (a job or an alloc set). Absent or null
 // optional fields read as: SchedulingClass, MissingType, CollectionType, VerticalScaling,
 // Scheduler −1; Priority 0 with HasPriority false; AllocCollectionID and
@@ -257,26 +238,18 @@ type CollectionEvent struct {
 }
 
 // CollectionEventReader streams collection_events records.
-type CollectionEventReader struct{ lr *lineReader }
+type CollectionEventReader struct{ records }
 
 // OpenCollectionEvents opens a collection_events file, gzip'd (recognised by its magic
 // bytes) or plain. Errors name the path.
 func OpenCollectionEvents(path string) (*CollectionEventReader, error) {
-	lr, err := openPath(path)
-	if err != nil {
-		return nil, err
-	}
-	return &CollectionEventReader{lr}, nil
+	return openRecords(path, func(r records) *CollectionEventReader { return &CollectionEventReader{r} })
 }
 
 // NewCollectionEventReader reads collection_events records from r (gzip'd or plain); name
 // is used in error messages. Close does not close r.
 func NewCollectionEventReader(r io.Reader, name string) (*CollectionEventReader, error) {
-	lr, err := newLineReader(r, name)
-	if err != nil {
-		return nil, err
-	}
-	return &CollectionEventReader{lr}, nil
+	return newRecords(r, name, func(r records) *CollectionEventReader { return &CollectionEventReader{r} })
 }
 
 // Next returns the next record, io.EOF at the end, a *ParseError, or a read error.
@@ -334,12 +307,3 @@ func (r *CollectionEventReader) Next() (CollectionEvent, error) {
 		}
 	}
 }
-
-// OnMalformed is InstanceEventReader.OnMalformed for collection_events.
-func (r *CollectionEventReader) OnMalformed(fn func(*ParseError)) { r.lr.onBad = fn }
-
-// Stats returns what has been read so far.
-func (r *CollectionEventReader) Stats() ReadStats { return r.lr.stats }
-
-// Close releases the decompressor and, for OpenCollectionEvents, the file.
-func (r *CollectionEventReader) Close() error { return r.lr.close() }

@@ -49,26 +49,18 @@ type MachineEvent struct {
 }
 
 // MachineEventReader streams machine_events records.
-type MachineEventReader struct{ lr *lineReader }
+type MachineEventReader struct{ records }
 
 // OpenMachineEvents opens a machine_events file, gzip'd (recognised by its magic bytes) or
 // plain. Errors name the path.
 func OpenMachineEvents(path string) (*MachineEventReader, error) {
-	lr, err := openPath(path)
-	if err != nil {
-		return nil, err
-	}
-	return &MachineEventReader{lr}, nil
+	return openRecords(path, func(r records) *MachineEventReader { return &MachineEventReader{r} })
 }
 
 // NewMachineEventReader reads machine_events records from r (gzip'd or plain); name is
 // used in error messages. Close does not close r.
 func NewMachineEventReader(r io.Reader, name string) (*MachineEventReader, error) {
-	lr, err := newLineReader(r, name)
-	if err != nil {
-		return nil, err
-	}
-	return &MachineEventReader{lr}, nil
+	return newRecords(r, name, func(r records) *MachineEventReader { return &MachineEventReader{r} })
 }
 
 // Next returns the next record, io.EOF at the end, a *ParseError, or a read error.
@@ -122,15 +114,6 @@ func (r *MachineEventReader) Next() (MachineEvent, error) {
 		}
 	}
 }
-
-// OnMalformed is InstanceEventReader.OnMalformed for machine_events.
-func (r *MachineEventReader) OnMalformed(fn func(*ParseError)) { r.lr.onBad = fn }
-
-// Stats returns what has been read so far.
-func (r *MachineEventReader) Stats() ReadStats { return r.lr.stats }
-
-// Close releases the decompressor and, for OpenMachineEvents, the file.
-func (r *MachineEventReader) Close() error { return r.lr.close() }
 
 // MachineStats accounts for the machines of a machine_events file (see ReadMachines).
 // Seen = Machines + NoCapacity + NeverAdded.

@@ -91,6 +91,41 @@ func newLineReader(r io.Reader, name string) (*lineReader, error) {
 	return newLineReaderFrom(src, name), nil
 }
 
+// records is what the record readers share: their line reader, and OnMalformed, Stats and
+// Close.
+type records struct{ lr *lineReader }
+
+// OnMalformed makes Next skip malformed lines: it calls fn with each one's error and goes
+// on with the next line instead of failing. An over-long line and read errors still end
+// reading. fn nil restores the default.
+func (r records) OnMalformed(fn func(*ParseError)) { r.lr.onBad = fn }
+
+// Stats returns what has been read so far.
+func (r records) Stats() ReadStats { return r.lr.stats }
+
+// Close releases the decompressor and, for a reader that opened its file, the file.
+func (r records) Close() error { return r.lr.close() }
+
+// openRecords opens a file (gzip'd, recognised by its magic bytes, or plain) for a record
+// reader made by wrap. Errors name the path.
+func openRecords[R any](path string, wrap func(records) *R) (*R, error) {
+	lr, err := openPath(path)
+	if err != nil {
+		return nil, err
+	}
+	return wrap(records{lr}), nil
+}
+
+// newRecords reads records from r (gzip'd or plain) with a reader made by wrap; name is used
+// in error messages.
+func newRecords[R any](r io.Reader, name string, wrap func(records) *R) (*R, error) {
+	lr, err := newLineReader(r, name)
+	if err != nil {
+		return nil, err
+	}
+	return wrap(records{lr}), nil
+}
+
 func newLineReaderFrom(src io.ReadCloser, name string) *lineReader {
 	return &lineReader{src: src, sc: textio.NewScanner(src, MaxLineBytes, false), name: name,
 		prevT: -1, intern: textio.NewInterner(internMax)}
