@@ -351,40 +351,32 @@ func (e *planEval) runOne(id string, values []float64, k int) (ms []float64, err
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what(), err)
 	}
-	yaml, err := sc.YAML()
-	if err != nil {
-		return nil, err
-	}
 	final := filepath.Join(e.dir, "candidates", id, planSeedDirPrefix+strconv.Itoa(k))
-	if s, meta, err := results.ReadSummary(filepath.Join(final, "summary.arrow")); err == nil &&
-		meta.ScenarioYAML == string(yaml) && meta.Version == version.Version && meta.Seed == seed {
+	if s, err := runner.Complete(final, sc); err != nil {
+		return nil, err
+	} else if s != nil {
 		e.mu.Lock()
 		e.reused++
 		e.mu.Unlock()
-		return results.SummaryMetricValues(&s), nil
+		return results.SummaryMetricValues(s), nil
 	}
-	tmp := filepath.Join(e.dir, "candidates", id, fmt.Sprintf(".tmp-%s%d-%d", planSeedDirPrefix, k, os.Getpid()))
-	os.RemoveAll(tmp)
-	o, err := runner.Run(sc, runner.Options{OutDir: tmp, Workers: 1, Format: "arrow", AllowExec: e.allowExec})
-	if err != nil {
-		os.RemoveAll(tmp)
-		return nil, fmt.Errorf("%s: %w", what(), err)
-	}
+	var trim func(string) error
 	if !e.keepJobs {
-		if err := os.Remove(filepath.Join(tmp, "jobs.arrow")); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, err
+		trim = func(tmp string) error {
+			if err := os.Remove(filepath.Join(tmp, "jobs.arrow")); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+			return nil
 		}
 	}
-	if err := os.RemoveAll(final); err != nil {
-		return nil, err
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return nil, err
+	s, err := runner.RunInto(sc, final, runner.Options{Workers: 1, Format: "arrow", AllowExec: e.allowExec}, trim)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what(), err)
 	}
 	e.mu.Lock()
 	e.runs++
 	e.mu.Unlock()
-	return results.SummaryMetricValues(&o.Result.Summary), nil
+	return results.SummaryMetricValues(s), nil
 }
 
 // interruptPlan makes Ctrl-C or SIGTERM remove this process's temporary run folders.

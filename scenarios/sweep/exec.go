@@ -2,7 +2,6 @@ package sweep
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -352,7 +351,7 @@ func runOne(p *Plan, r Run, runsDir string, opt Options) (st RunStatus) {
 		return fail(err)
 	}
 	final := filepath.Join(runsDir, r.ID)
-	if sum, err := complete(final, sc); err != nil {
+	if sum, err := runner.Complete(final, sc); err != nil {
 		return fail(err)
 	} else if sum != nil {
 		st.Status, st.summary = "skipped", sum
@@ -364,53 +363,14 @@ func runOne(p *Plan, r Run, runsDir string, opt Options) (st RunStatus) {
 		}
 	}
 	t0 := time.Now()
-	tmp := filepath.Join(runsDir, fmt.Sprintf(".tmp-%s-%d", r.ID, os.Getpid()))
-	if err := os.RemoveAll(tmp); err != nil {
-		return fail(err)
-	}
-	ropt := runner.Options{OutDir: tmp, Workers: 1, Format: opt.Format, AllowExec: opt.AllowExec,
+	ropt := runner.Options{Workers: 1, Format: opt.Format, AllowExec: opt.AllowExec,
 		Sweep: &runner.SweepRun{RunID: r.ID, Replicate: r.Replicate, FinalDir: final}}
-	if _, err := runner.Run(sc, ropt); err != nil {
-		os.RemoveAll(tmp)
-		return fail(err)
-	}
-	// A stale run (its scenario changed since) is replaced.
-	if err := os.RemoveAll(final); err != nil {
-		os.RemoveAll(tmp)
-		return fail(err)
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		os.RemoveAll(tmp)
-		return fail(err)
-	}
-	st.WallS = time.Since(t0).Seconds()
-	sum, _, err := results.ReadSummary(filepath.Join(final, "summary.arrow"))
+	sum, err := runner.RunInto(sc, final, ropt, nil)
 	if err != nil {
 		return fail(err)
 	}
-	st.Status, st.summary = "done", &sum
+	st.Status, st.summary, st.WallS = "done", sum, time.Since(t0).Seconds()
 	return st
-}
-
-// complete returns the summary of the finished run of scenario sc in dir, or nil if there is
-// none: its summary.arrow must exist and record the same resolved scenario.
-func complete(dir string, sc *scenarios.Scenario) (*results.Summary, error) {
-	p := filepath.Join(dir, "summary.arrow")
-	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	sum, meta, err := results.ReadSummary(p)
-	if err != nil {
-		return nil, nil // unreadable: run it again
-	}
-	y, err := sc.YAML()
-	if err != nil {
-		return nil, err
-	}
-	if meta.ScenarioYAML != string(y) {
-		return nil, nil
-	}
-	return &sum, nil
 }
 
 // WriteSummary writes the summary of runs (in the order given) to path, reading each run's
