@@ -356,15 +356,24 @@ func firstLine(s string) string {
 // files before exiting with 130, so an interrupted run leaves the output directory as it was:
 // finished files from earlier runs stay, and nothing half-written appears.
 func cleanupOnInterrupt(dir string, stderr io.Writer) {
+	onInterrupt(stderr, "interrupted; temporary files removed (result files from earlier runs are unchanged)",
+		filepath.Join(dir, fmt.Sprintf(".*.tmp-%d-*", os.Getpid())))
+}
+
+// onInterrupt makes Ctrl-C (SIGINT) or SIGTERM remove the files and folders matching the glob
+// patterns (this process's temporary output), print msg and exit with 130.
+func onInterrupt(stderr io.Writer, msg string, patterns ...string) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-ch
-		tmps, _ := filepath.Glob(filepath.Join(dir, fmt.Sprintf(".*.tmp-%d-*", os.Getpid())))
-		for _, t := range tmps {
-			os.Remove(t)
+		for _, p := range patterns {
+			tmps, _ := filepath.Glob(p)
+			for _, t := range tmps {
+				os.RemoveAll(t)
+			}
 		}
-		fmt.Fprintln(stderr, "\ndcsim: interrupted; temporary files removed (result files from earlier runs are unchanged)")
+		fmt.Fprintln(stderr, "\ndcsim: "+msg)
 		os.Exit(130)
 	}()
 }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -18,7 +17,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -381,17 +379,8 @@ func (e *planEval) runOne(id string, values []float64, k int) (ms []float64, err
 
 // interruptPlan makes Ctrl-C or SIGTERM remove this process's temporary run folders.
 func interruptPlan(dir string, stderr io.Writer) {
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-ch
-		tmps, _ := filepath.Glob(filepath.Join(dir, "candidates", "*", fmt.Sprintf(".tmp-%s*-%d", planSeedDirPrefix, os.Getpid())))
-		for _, t := range tmps {
-			os.RemoveAll(t)
-		}
-		fmt.Fprintln(stderr, "\ndcsim: plan interrupted; complete runs are kept and reused when the same command runs again")
-		os.Exit(130)
-	}()
+	onInterrupt(stderr, "plan interrupted; complete runs are kept and reused when the same command runs again",
+		filepath.Join(dir, "candidates", "*", fmt.Sprintf(".tmp-%s*-%d", planSeedDirPrefix, os.Getpid())))
 }
 
 // pathPrinter prints the search path: one line per evaluated candidate.

@@ -4,13 +4,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -237,17 +235,8 @@ func listRuns(w io.Writer, p *sweep.Plan, si, sn int) error {
 // interruptSweep makes Ctrl-C or SIGTERM remove this process's temporary run folders and say how
 // to resume.
 func interruptSweep(dir string, stderr io.Writer) {
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-ch
-		tmps, _ := filepath.Glob(filepath.Join(dir, sweep.RunsDir, fmt.Sprintf(".tmp-*-%d", os.Getpid())))
-		for _, t := range tmps {
-			os.RemoveAll(t)
-		}
-		fmt.Fprintln(stderr, "\ndcsim: sweep interrupted; complete runs are kept — run the same command again to resume")
-		os.Exit(130)
-	}()
+	onInterrupt(stderr, "sweep interrupted; complete runs are kept — run the same command again to resume",
+		filepath.Join(dir, sweep.RunsDir, fmt.Sprintf(".tmp-*-%d", os.Getpid())))
 }
 
 const mergeUsage = `Usage: dcsim merge DIR... -o OUT
